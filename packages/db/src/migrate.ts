@@ -1,0 +1,146 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+
+import { createClient } from './pool.js'
+
+/** The repository's `migrations/` folder. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url))
+
+/** Any fixed number works; it only keeps two starters from migrating at the same time. */
+const MIGRATION_LOCK_KEY = 7_203_114_001
+
+export interface Migration {
+  version: string
+  up: string
+  down: string
+}
+
+export interface MigrationResult {
+  applied: string[]
+  reverted: string[]
+}
+
+/** Reads `NNNN_name.up.sql` / `NNNN_name.down.sql` pairs, in version order. */
+export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
+  const files = await readdir(dir)
+  const versions = [...new Set(files.filter((f) => f.endsWith('.up.sql')).map((f) => f.slice(0, -7)))]
+  versions.sort()
+
+  return Promise.all(
+    versions.map(async (version) => ({
+      version,
+      up: await readFile(path.join(dir, `${version}.up.sql`), 'utf8'),
+      down: await readFile(path.join(dir, `${version}.down.sql`), 'utf8'),
+    })),
+  )
+}
+
+/** Creates the database named in the URL when it does not exist yet. */
+export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  const url = new URL(databaseUrl)
+  const name = decodeURIComponent(url.pathname.slice(1))
+  url.pathname = '/postgres'
+
+  const admin = createClient(url.toString(), 'historian-migrate')
+  await admin.connect()
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+    if (found.rowCount) return false
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`)
+    return true
+  } catch (error) {
+    // Two starters may race to create it; the loser finds it there, which is what it wanted.
+    if ((error as { code?: string }).code === '42P04') return false
+    throw error
+  } finally {
+    await admin.end()
+  }
+}
+
+/**
+ * Applies every pending migration, each in its own transaction, under an advisory lock.
+ * Running it again is a no-op.
+ */
+export async function migrateUp(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
+  await ensureDatabase(databaseUrl)
+  const migrations = await readMigrations(dir)
+
+  return withMigrationLock(databaseUrl, async (client) => {
+    const done = await appliedVersions(client)
+    const applied: string[] = []
+
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue
+      await client.query('BEGIN')
+      try {
+        await client.query(migration.up)
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version])
+        await client.query('COMMIT')
+      } catch (error) {
+        await client.query('ROLLBACK')
+        throw new Error(`migration ${migration.version} failed: ${(error as Error).message}`, {
+          cause: error,
+        })
+      }
+      applied.push(migration.version)
+    }
+    return { applied, reverted: [] }
+  })
+}
+
+/** Reverts the newest `steps` applied migrations with their down steps. */
+export async function migrateDown(
+  databaseUrl: string,
+  steps = 1,
+  dir = MIGRATIONS_DIR,
+): Promise<MigrationResult> {
+  const migrations = await readMigrations(dir)
+
+  return withMigrationLock(databaseUrl, async (client) => {
+    const done = await appliedVersions(client)
+    const targets = migrations.filter((m) => done.has(m.version)).reverse().slice(0, steps)
+    const reverted: string[] = []
+
+    for (const migration of targets) {
+      await client.query('BEGIN')
+      try {
+        await client.query(migration.down)
+        await client.query('DELETE FROM schema_migrations WHERE version = $1', [migration.version])
+        await client.query('COMMIT')
+      } catch (error) {
+        await client.query('ROLLBACK')
+        throw error
+      }
+      reverted.push(migration.version)
+    }
+    return { applied: [], reverted }
+  })
+}
+
+async function withMigrationLock<T>(
+  databaseUrl: string,
+  work: (client: ReturnType<typeof createClient>) => Promise<T>,
+): Promise<T> {
+  const client = createClient(databaseUrl, 'historian-migrate')
+  await client.connect()
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version text PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`)
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+async function appliedVersions(client: ReturnType<typeof createClient>): Promise<Set<string>> {
+  const result = await client.query<{ version: string }>('SELECT version FROM schema_migrations')
+  return new Set(result.rows.map((row) => row.version))
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}

@@ -1,0 +1,45 @@
+import pg from 'pg'
+
+const TIMESTAMPTZ_OID = 1184
+const TIMESTAMP_OID = 1114
+
+/**
+ * Timestamps stay text: `Date` keeps milliseconds only, and the Historian promises
+ * microseconds. Everything else uses pg's usual parsers (int8 stays a string).
+ */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) return (value: string) => value
+    return pg.types.getTypeParser(oid, format)
+  },
+}
+
+export interface PoolOptions {
+  max?: number
+  applicationName?: string
+  /** Milliseconds to wait for a connection before failing, so a dead database is noticed. */
+  connectionTimeoutMillis?: number
+}
+
+/** A pg pool whose sessions run in UTC and whose timestamps keep every microsecond. */
+export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
+  return new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'historian',
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+    options: '-c TimeZone=UTC',
+    types,
+  })
+}
+
+/** A single client with the same settings as `createPool`, for LISTEN and admin work. */
+export function createClient(connectionString: string, applicationName = 'historian'): pg.Client {
+  return new pg.Client({
+    connectionString,
+    application_name: applicationName,
+    connectionTimeoutMillis: 5000,
+    options: '-c TimeZone=UTC',
+    types,
+  })
+}

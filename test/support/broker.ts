@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto'
+
+import amqp from 'amqplib'
+import { inject } from 'vitest'
+
+export interface TestTopology {
+  exchange: string
+  queue: string
+  dlq: string
+  /** The environment an ingest process needs to use these names. */
+  env: Record<string, string>
+  connection: amqp.ChannelModel
+  channel: amqp.ConfirmChannel
+  /** Deletes the exchange and both queues and closes the connection. */
+  cleanup: () => Promise<void>
+}
+
+/** Exchange and queue names of its own for one test file, so files can run side by side. */
+export async function createTestTopology(label = 'test'): Promise<TestTopology> {
+  const suffix = `${label}.${randomBytes(4).toString('hex')}`
+  const exchange = `test.bloodbank.${suffix}`
+  const queue = `test.esm.${suffix}`
+  const dlq = `test.esm.dlq.${suffix}`
+
+  const connection = await amqp.connect(inject('rabbitmqUrl'))
+  const channel = await connection.createConfirmChannel()
+  await channel.assertExchange(exchange, 'topic', { durable: true })
+
+  return {
+    exchange,
+    queue,
+    dlq,
+    env: {
+      RABBITMQ_URL: inject('rabbitmqUrl'),
+      BLOODBANK_EXCHANGE: exchange,
+      EVENT_STORE_MANAGER_QUEUE: queue,
+      EVENT_STORE_MANAGER_DLQ: dlq,
+    },
+    connection,
+    channel,
+    cleanup: async () => {
+      await channel.deleteQueue(queue).catch(() => undefined)
+      await channel.deleteQueue(dlq).catch(() => undefined)
+      await channel.deleteExchange(exchange).catch(() => undefined)
+      await connection.close().catch(() => undefined)
+    },
+  }
+}

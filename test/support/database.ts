@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto'
+
+import type { Kysely } from 'kysely'
+import type pg from 'pg'
+import { inject } from 'vitest'
+
+import {
+  createClient,
+  createDatabase,
+  createPool,
+  migrateUp,
+  quoteIdent,
+  type Database,
+} from '@historian/db'
+
+export interface TestDatabase {
+  url: string
+  pool: pg.Pool
+  db: Kysely<Database>
+  drop: () => Promise<void>
+}
+
+/** A database of its own for one test file, migrated, dropped (with its sessions) at the end. */
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const name = `historian_${label.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`
+  const url = withDatabase(inject('databaseUrl'), name)
+  await migrateUp(url)
+
+  const pool = createPool(url, { max: 5, applicationName: 'historian-test' })
+  const db = createDatabase(pool)
+
+  return {
+    url,
+    pool,
+    db,
+    drop: async () => {
+      await db.destroy()
+      const admin = createClient(withDatabase(inject('databaseUrl'), 'postgres'))
+      await admin.connect()
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+      } finally {
+        await admin.end()
+      }
+    },
+  }
+}
+
+export function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.toString()
+}
