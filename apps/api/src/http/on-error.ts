@@ -1,0 +1,77 @@
+import type { Context } from 'hono'
+import type { Logger } from 'pino'
+
+import { ApiError } from './api-error.js'
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+  500: 'Internal Server Error',
+}
+
+/** SQLSTATE classes and socket codes that mean "the database is not there right now". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+])
+
+/** Whether an error from pg means the database is down rather than that the query was wrong. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code
+  if (code && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true
+
+  const message = error instanceof Error ? error.message : ''
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
+    message,
+  )
+}
+
+/** The one place where errors become responses. No stack trace ever leaves the process. */
+export function createErrorHandler(logger: Logger) {
+  return function onError(error: Error, c: Context): Response {
+    const problem = toProblem(error)
+    if (problem.status >= 500) logger.error({ err: error, path: c.req.path }, 'request failed')
+
+    return c.body(JSON.stringify(problem), problem.status as 500, {
+      'content-type': 'application/problem+json',
+    })
+  }
+}
+
+export function toProblem(error: unknown): Record<string, unknown> & { status: number } {
+  if (error instanceof ApiError) {
+    return {
+      type: 'about:blank',
+      title: TITLES[error.status] ?? 'Error',
+      status: error.status,
+      code: error.code,
+      detail: error.message,
+      ...(error.param ? { param: error.param } : {}),
+    }
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      type: 'about:blank',
+      title: TITLES[503],
+      status: 503,
+      code: 'database_unavailable',
+      detail: 'the database is not reachable; try again shortly',
+    }
+  }
+  return {
+    type: 'about:blank',
+    title: TITLES[500],
+    status: 500,
+    code: 'internal_error',
+    detail: 'an unexpected error occurred',
+  }
+}

@@ -1,0 +1,1 @@
+export { EVENTS_CHANNEL } from './channel.js'
