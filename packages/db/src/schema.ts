@@ -29,6 +29,12 @@ export interface EventsTable {
   amqp: ColumnType<unknown, string | null, string | null>
 }
 
+/** Every event type stored so far; kept by a statement trigger on `events` (0003). */
+export interface EventTypesTable {
+  event_type: string
+  first_seen: Generated<Timestamp>
+}
+
 export interface SchemaMigrationsTable {
   version: string
   applied_at: Generated<Timestamp>
@@ -37,5 +43,6 @@ export interface SchemaMigrationsTable {
 /** The Kysely view of the Historian's database. Later migrations add their tables here. */
 export interface Database {
   events: EventsTable
+  event_types: EventTypesTable
   schema_migrations: SchemaMigrationsTable
 }
