@@ -1,0 +1,309 @@
+import type { Logger } from 'pino'
+
+import type { Config } from '@historian/config'
+import { decode, type DecodedEvent, type DecodeLimits, type RefusalReason } from '@historian/envelope'
+
+import { backoffMs, sleep } from './consume/backoff.js'
+import { BrokerSession, type Delivery } from './consume/broker-session.js'
+import type { IngestMetrics } from './http/ingest-metrics.js'
+import type { BatchWriter } from './persist/batch-writer.js'
+
+/** A delivery waiting for the next batch, decoded or refused. */
+interface Pending {
+  delivery: Delivery
+  bytes: number
+  event?: DecodedEvent
+  refusal?: { reason: RefusalReason; detail: string }
+}
+
+export interface IngestStatus {
+  connected: boolean
+  consuming: boolean
+  writing: 'ok' | 'retrying'
+  lastCommitAt: string | null
+  lastPosition: string | null
+  buffered: number
+  inflightBytes: number
+}
+
+/**
+ * The consume → decode → batch → write → acknowledge loop. Batches close at
+ * `INGEST_BATCH_SIZE` messages or `INGEST_BATCH_MAX_WAIT_MS` after their first message; one
+ * batch is written at a time while the next one fills. Acknowledgements follow the commit.
+ */
+export class Ingest {
+  readonly #config: Config
+  readonly #log: Logger
+  readonly #metrics: IngestMetrics
+  readonly #writer: BatchWriter
+  readonly #broker: BrokerSession
+  readonly #limits: DecodeLimits
+  readonly #stopping = new AbortController()
+
+  #buffer: Pending[] = []
+  #bufferBytes = 0
+  /** Bytes of the batch being written; with the buffer, what `INGEST_MAX_INFLIGHT_BYTES` caps. */
+  #writingBytes = 0
+  #wake: (() => void) | undefined
+  #loop: Promise<void> | undefined
+  #retrying = false
+  #lastCommitAt: Date | null = null
+  #lastPosition: string | null = null
+  /** Highest tag acknowledged per channel generation, to know when one multiple-ack is safe. */
+  #ackedThrough = new Map<number, number>()
+
+  constructor(options: { config: Config; logger: Logger; metrics: IngestMetrics; writer: BatchWriter }) {
+    this.#config = options.config
+    this.#log = options.logger.child({ component: 'ingest.pipeline' })
+    this.#metrics = options.metrics
+    this.#writer = options.writer
+    this.#limits = {
+      maxMessageBytes: options.config.INGEST_MAX_MESSAGE_BYTES,
+      maxJsonDepth: options.config.INGEST_MAX_JSON_DEPTH,
+    }
+    this.#broker = new BrokerSession({
+      url: options.config.RABBITMQ_URL,
+      names: {
+        exchange: options.config.BLOODBANK_EXCHANGE,
+        queue: options.config.EVENT_STORE_MANAGER_QUEUE,
+        dlq: options.config.EVENT_STORE_MANAGER_DLQ,
+      },
+      prefetch: options.config.INGEST_PREFETCH,
+      logger: options.logger.child({ component: 'ingest.broker' }),
+      onDelivery: (delivery) => this.#onDelivery(delivery),
+      onLost: (generation) => this.#onLost(generation),
+    })
+  }
+
+  async start(): Promise<void> {
+    this.#loop = this.#run()
+    await this.#broker.start()
+  }
+
+  status(): IngestStatus {
+    return {
+      connected: this.#broker.connected,
+      consuming: this.#broker.consuming,
+      writing: this.#retrying ? 'retrying' : 'ok',
+      lastCommitAt: this.#lastCommitAt?.toISOString() ?? null,
+      lastPosition: this.#lastPosition,
+      buffered: this.#buffer.length,
+      inflightBytes: this.#inflightBytes(),
+    }
+  }
+
+  /** Stops consuming, writes and acknowledges what is in hand, then closes the broker. */
+  async stop(): Promise<void> {
+    if (this.#stopping.signal.aborted) return this.#loop
+    this.#log.info({ buffered: this.#buffer.length }, 'stopping: finishing the batch in hand')
+
+    await this.#broker.pause()
+    this.#stopping.abort()
+    this.#wake?.()
+    await this.#loop
+    await this.#broker.close()
+  }
+
+  #onDelivery(delivery: Delivery): void {
+    const { message } = delivery
+    this.#metrics.received.inc()
+
+    const result = decode(
+      {
+        body: message.content,
+        routingKey: message.fields.routingKey,
+        exchange: message.fields.exchange,
+        brokerTimestamp: message.properties.timestamp
+          ? new Date(Number(message.properties.timestamp) * 1000)
+          : undefined,
+        messageId: message.properties.messageId,
+        redelivered: message.fields.redelivered,
+        xDeath: message.properties.headers?.['x-death'],
+        receivedAt: delivery.receivedAt,
+      },
+      this.#limits,
+    )
+
+    const pending: Pending = { delivery, bytes: message.content.length }
+    if (result.ok) pending.event = result.event
+    else pending.refusal = { reason: result.reason, detail: result.detail }
+    this.#log.debug({ routingKey: message.fields.routingKey, ok: result.ok }, 'message received')
+
+    this.#buffer.push(pending)
+    this.#bufferBytes += pending.bytes
+    if (this.#inflightBytes() > this.#config.INGEST_MAX_INFLIGHT_BYTES) void this.#broker.pause()
+
+    // The first message starts the batch clock; a full batch goes at once.
+    const size = this.#buffer.length
+    if (size === 1 || size >= this.#config.INGEST_BATCH_SIZE) this.#wake?.()
+  }
+
+  #inflightBytes(): number {
+    return this.#bufferBytes + this.#writingBytes
+  }
+
+  /** Messages of a lost channel will be redelivered; holding them would only waste memory. */
+  #onLost(generation: number): void {
+    const kept = this.#buffer.filter((p) => p.delivery.generation !== generation)
+    const dropped = this.#buffer.length - kept.length
+    this.#buffer = kept
+    this.#bufferBytes = kept.reduce((sum, p) => sum + p.bytes, 0)
+    this.#ackedThrough.delete(generation)
+    if (dropped) this.#log.warn({ generation, dropped }, 'dropped unwritten deliveries of a lost channel')
+  }
+
+  async #run(): Promise<void> {
+    while (true) {
+      await this.#waitForBatch()
+      const batch = this.#buffer.splice(0, this.#config.INGEST_BATCH_SIZE)
+      if (batch.length === 0 && this.#stopping.signal.aborted) return
+      if (batch.length === 0) continue
+
+      this.#writingBytes = batch.reduce((sum, p) => sum + p.bytes, 0)
+      this.#bufferBytes -= this.#writingBytes
+      await this.#process(batch)
+      this.#writingBytes = 0
+
+      const roomy = this.#inflightBytes() <= this.#config.INGEST_MAX_INFLIGHT_BYTES / 2
+      if (roomy && !this.#stopping.signal.aborted) void this.#broker.resume()
+    }
+  }
+
+  /** Resolves when a batch is full, its first message has waited long enough, or we stop. */
+  async #waitForBatch(): Promise<void> {
+    while (!this.#stopping.signal.aborted) {
+      if (this.#buffer.length >= this.#config.INGEST_BATCH_SIZE) return
+
+      const first = this.#buffer[0]
+      const maxWaitMs = this.#config.INGEST_BATCH_MAX_WAIT_MS
+      const waitedMs = first ? Date.now() - first.delivery.receivedAt.getTime() : 0
+      if (first && waitedMs >= maxWaitMs) return
+
+      await new Promise<void>((resolve) => {
+        const timer = first ? setTimeout(resolve, maxWaitMs - waitedMs) : undefined
+        this.#wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      this.#wake = undefined
+    }
+  }
+
+  async #process(batch: Pending[]): Promise<void> {
+    const startedAt = performance.now()
+    const events = batch.flatMap((p) => (p.event ? [p.event] : []))
+    const outcome = await this.#writeWithRetry(events)
+    if (!outcome) return
+
+    const refused = batch.filter((p) => p.refusal)
+    const rejected = new Set(outcome.rejected.map((r) => r.event))
+    for (const p of batch) {
+      if (p.event && rejected.has(p.event)) {
+        const error = outcome.rejected.find((r) => r.event === p.event)?.error ?? 'rejected'
+        p.refusal = { reason: 'rejected_by_database', detail: error }
+        refused.push(p)
+      }
+    }
+
+    const deadLettered = await this.#deadLetter(refused)
+    const acked = this.#acknowledge(batch, deadLettered)
+    this.#record(batch, outcome.appended.length, refused.length, acked, startedAt)
+    const last = outcome.appended.at(-1)
+    if (last) this.#lastPosition = last.position
+  }
+
+  /** Retries transient failures with capped backoff until the write lands or we must stop. */
+  async #writeWithRetry(events: DecodedEvent[]) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const outcome = await this.#writer.write(events)
+        if (this.#retrying) this.#log.info({ attempt }, 'database is back, writing again')
+        this.#retrying = false
+        return outcome
+      } catch (err) {
+        this.#retrying = true
+        this.#metrics.writeRetries.inc()
+        const waitMs = backoffMs(attempt)
+        this.#log.warn({ err, attempt, waitMs, events: events.length }, 'batch write failed, retrying')
+
+        // On shutdown the broker will redeliver whatever could not be written.
+        if (this.#stopping.signal.aborted && attempt >= 3) return undefined
+        await sleep(waitMs)
+      }
+    }
+  }
+
+  /** Publishes refused messages to the DLQ; returns those whose copy the broker confirmed. */
+  async #deadLetter(refused: Pending[]): Promise<Set<Pending>> {
+    const confirmed = new Set<Pending>()
+    await Promise.all(
+      refused.map(async (p) => {
+        const { reason, detail } = p.refusal!
+        try {
+          await this.#broker.deadLetter(p.delivery, reason, detail)
+          confirmed.add(p)
+          this.#metrics.deadLettered.inc({ reason })
+          this.#log.info({ reason, detail, routingKey: p.delivery.message.fields.routingKey }, 'message dead-lettered')
+        } catch (err) {
+          // Unacknowledged, so the broker redelivers it and it is refused again.
+          this.#log.warn({ err, reason }, 'dead-letter copy not confirmed; leaving for redelivery')
+        }
+      }),
+    )
+    return confirmed
+  }
+
+  /**
+   * Acknowledges a batch. When every tag of the channel up to the batch's highest is settled by
+   * this batch, one multiple-ack does it; otherwise each settled message is acked alone.
+   */
+  #acknowledge(batch: Pending[], deadLettered: Set<Pending>): number {
+    const settled = batch.filter((p) => !p.refusal || deadLettered.has(p))
+    let acked = 0
+
+    for (const [generation, items] of groupByGeneration(settled)) {
+      const tags = items.map((p) => p.delivery.message.fields.deliveryTag).sort((a, b) => a - b)
+      const from = (this.#ackedThrough.get(generation) ?? 0) + 1
+      const contiguous = tags.every((tag, i) => tag === from + i)
+      const last = tags.at(-1)!
+
+      if (contiguous) {
+        if (this.#broker.ack(generation, last, true)) acked += tags.length
+        this.#ackedThrough.set(generation, last)
+      } else {
+        for (const tag of tags) if (this.#broker.ack(generation, tag, false)) acked++
+      }
+    }
+    return acked
+  }
+
+  #record(batch: Pending[], inserted: number, refused: number, acked: number, startedAt: number) {
+    const ms = performance.now() - startedAt
+    const stored = batch.length - refused
+    const duplicates = stored - inserted
+
+    this.#metrics.stored.inc(inserted)
+    this.#metrics.duplicates.inc(duplicates)
+    this.#metrics.batchSize.observe(batch.length)
+    this.#metrics.commitSeconds.observe(ms / 1000)
+    const now = Date.now()
+    for (const p of batch) this.#metrics.lagSeconds.observe((now - p.delivery.receivedAt.getTime()) / 1000)
+    this.#lastCommitAt = new Date()
+
+    this.#log.info(
+      { count: batch.length, inserted, duplicates, refused, acked, ms: Math.round(ms) },
+      'batch committed',
+    )
+  }
+}
+
+function groupByGeneration(items: Pending[]): Map<number, Pending[]> {
+  const groups = new Map<number, Pending[]>()
+  for (const item of items) {
+    const group = groups.get(item.delivery.generation) ?? []
+    group.push(item)
+    groups.set(item.delivery.generation, group)
+  }
+  return groups
+}
