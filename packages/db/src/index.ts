@@ -10,4 +10,11 @@ export {
   type MigrationResult,
 } from './migrate.js'
 export { createClient, createPool, type PoolOptions } from './pool.js'
-export type { Database, EventsTable, Int8, Timestamp } from './schema.js'
+export type {
+  AgentSessionsTable,
+  Database,
+  EventsTable,
+  Int8,
+  Timestamp,
+  WorkflowStateTable,
+} from './schema.js'

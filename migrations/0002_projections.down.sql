@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS agent_sessions;
+DROP TABLE IF EXISTS workflow_state;
