@@ -6,6 +6,8 @@ export type EventFormat =
   | 'legacy_v0'
   | 'tool_mutation'
   | 'cloudevents'
+  /** A JSON object with none of the fields above; stored all the same. */
+  | 'unknown'
 
 /** A repair the decoder made instead of refusing the message (DESIGN section 3). */
 export type RepairFlag =
