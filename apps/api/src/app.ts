@@ -1,10 +1,15 @@
 import { Hono } from 'hono'
+import { cors } from 'hono/cors'
 
 import type { ApiDeps } from './deps.js'
 import { ApiError } from './http/api-error.js'
+import { requireToken } from './http/auth.js'
 import { createErrorHandler, toProblem } from './http/on-error.js'
+import { correlationRoutes } from './routes/correlations.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
+import { docsRoutes, openApiRoutes } from './routes/openapi.js'
+import { statsRoutes } from './routes/stats.js'
 
 /**
  * The whole HTTP surface of the API process, without a socket, so tests can call
@@ -20,8 +25,20 @@ export function createApp(deps: ApiDeps): Hono {
     return c.body(JSON.stringify(problem), 404, { 'content-type': 'application/problem+json' })
   })
 
+  // CORS first, so a browser's preflight is answered without a token.
+  const origins = deps.config.API_CORS_ORIGINS
+  if (origins.length > 0) {
+    const origin = origins.includes('*') ? '*' : origins
+    app.use(`${prefix}/*`, cors({ origin, exposeHeaders: ['Link'] }))
+  }
+  app.use(`${prefix}/*`, requireToken(deps.config))
+
   app.route('/', healthRoutes(deps))
+  app.route('/', docsRoutes(deps))
   app.route(prefix, eventRoutes(deps))
+  app.route(prefix, correlationRoutes(deps))
+  app.route(prefix, statsRoutes(deps))
+  app.route(prefix, openApiRoutes(deps))
 
   return app
 }

@@ -1,3 +1,9 @@
+export {
+  APPEND_LOCK_KEY,
+  appendEvents,
+  notifyAppended,
+  type AppendedEvent,
+} from './append-events.js'
 export { EVENTS_CHANNEL } from './channel.js'
 export {
   EventTypePatternError,
@@ -6,3 +12,30 @@ export {
   parseEventTypePattern,
   type EventTypePattern,
 } from './event-type-pattern.js'
+export { decodeCursor, encodeCursor, type EventCursor } from './cursor.js'
+export { countEvents, STATS_GROUP_COLUMNS } from './events/count-events.js'
+export type { StatsBucket, StatsGroupBy, StatsRequest, StatsSeries } from './events/count-events.js'
+export type { EventFilter } from './events/event-filter.js'
+export type { EventPage, PageRequest } from './events/event-page.js'
+export { EVENT_ROW_COLUMNS, type EventRow, type SortOrder } from './events/event-row.js'
+export { findEvent } from './events/find-event.js'
+export { listAncestors } from './events/list-ancestors.js'
+export {
+  listCorrelatedEvents,
+  type CorrelatedPageRequest,
+} from './events/list-correlated-events.js'
+export {
+  CausationLimitError,
+  listDescendants,
+  MAX_CAUSATION_EVENTS,
+  type CausationNode,
+} from './events/list-descendants.js'
+export { listEvents } from './events/list-events.js'
+export { resolveEventTypes } from './events/resolve-event-types.js'
+export { loadEvents, type StreamEventRow } from './stream/load-events.js'
+export { scanEvents, type ScanRequest } from './stream/scan-events.js'
+export {
+  matchesStreamFilter,
+  type EventSummary,
+  type StreamFilter,
+} from './stream/stream-filter.js'
