@@ -22,11 +22,13 @@ export interface V1EventSpec {
   source_app?: string
   session_id?: string
   payload?: Record<string, unknown>
+  /** Payload as exact JSON text (big numbers, odd spacing); wins over `payload`. */
+  payloadText?: string
 }
 
 /**
- * An envelope v1 message. The payload is serialised with `JSON.stringify`; a test that needs
- * exact bytes (big numbers, odd spacing) builds its body text by hand instead.
+ * An envelope v1 message. The payload is serialised with `JSON.stringify` unless it is given as
+ * `payloadText`, which is spliced in verbatim.
  */
 export function v1Message(spec: V1EventSpec): TestMessage & { eventId: string } {
   const eventId = spec.event_id ?? randomUUID()
@@ -38,9 +40,10 @@ export function v1Message(spec: V1EventSpec): TestMessage & { eventId: string } 
     source: { host: 'test-host', type: 'agent', app: spec.source_app ?? 'test-app' },
     correlation_ids: spec.parents ?? [],
     agent_context: spec.session_id ? { session_id: spec.session_id } : null,
-    payload: spec.payload ?? {},
   }
-  return { eventId, body: JSON.stringify(body), routingKey: spec.routing_key ?? spec.event_type }
+  const payload = spec.payloadText ?? JSON.stringify(spec.payload ?? {})
+  const text = `${JSON.stringify(body).slice(0, -1)},"payload":${payload}}`
+  return { eventId, body: text, routingKey: spec.routing_key ?? spec.event_type }
 }
 
 /**

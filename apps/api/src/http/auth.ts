@@ -36,9 +36,8 @@ export function requireToken(config: Pick<Config, 'API_TOKENS'>): MiddlewareHand
   return async function requireTokenMiddleware(c, next) {
     if (isAuthorized(config, c.req.header('authorization'))) return next()
 
-    const problem = toProblem(
-      new ApiError(401, 'unauthorized', 'a valid "Authorization: Bearer <token>" header is required'),
-    )
+    const detail = 'a valid "Authorization: Bearer <token>" header is required'
+    const problem = toProblem(new ApiError(401, 'unauthorized', detail))
     return c.body(JSON.stringify(problem), 401, {
       'content-type': 'application/problem+json',
       'www-authenticate': 'Bearer realm="historian"',

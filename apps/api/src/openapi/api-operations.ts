@@ -70,11 +70,15 @@ export function apiOperations(config: Config): Operation[] {
       tag: 'events',
       summary: 'Everything an event caused',
       description:
-        'Each event once, with `depth` its shortest distance. `format=tree` returns the event ' +
-        'with nested `children`; each descendant hangs under its earliest parent on a shortest path.',
+        'Each event once, with `depth` its shortest distance. `format=tree` returns the ' +
+        'event with nested `children`; each descendant hangs under its earliest parent on a ' +
+        'shortest path.',
       pathParams: eventId,
       query: descendantsQuerySchema(config),
-      ok: { description: 'Descendants, nearest level first.', schema: { oneOf: [arrayOf(withDepth), withDepth] } },
+      ok: {
+        description: 'Descendants, nearest level first (flat), or the event as a tree.',
+        schema: { oneOf: [arrayOf(withDepth), withDepth] },
+      },
       status: missing,
     },
     {
@@ -83,7 +87,7 @@ export function apiOperations(config: Config): Operation[] {
       summary: 'Everything that led to an event',
       pathParams: eventId,
       query: ancestorsQuerySchema(config),
-      ok: { description: 'Ancestors, nearest first, each with `depth`.', schema: arrayOf(withDepth) },
+      ok: { description: 'Ancestors, nearest first, with `depth`.', schema: arrayOf(withDepth) },
       status: missing,
     },
     {
@@ -197,7 +201,7 @@ export function apiOperations(config: Config): Operation[] {
       tag: 'service',
       root: true,
       summary: 'Prometheus metrics',
-      ok: { description: 'Prometheus text format.', schema: { type: 'string' }, contentType: 'text/plain' },
+      ok: { description: 'Prometheus text format.', contentType: 'text/plain' },
     },
     {
       path: '/docs',

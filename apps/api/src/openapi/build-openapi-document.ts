@@ -5,6 +5,8 @@ import { queryParameters, toJsonSchema, type ParameterObject } from './query-par
 import { EventView, Problem, StatsResponse } from './response-schemas.js'
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const UNAUTHORIZED = 'Missing or unknown token.'
+const UNAVAILABLE = 'The database is not reachable.'
 
 /**
  * The OpenAPI 3.1 document of the whole API, built from the zod schemas the routes validate
@@ -49,23 +51,23 @@ export function buildOpenApiDocument(config: Config): Record<string, unknown> {
 }
 
 function toOperationObject(operation: Operation): Record<string, unknown> {
-  const pathParams: ParameterObject[] = Object.entries(operation.pathParams ?? {}).map(
-    ([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } }),
+  const pathParams = Object.entries(operation.pathParams ?? {}).map(
+    ([name, description]): ParameterObject => {
+      return { name, in: 'path', required: true, description, schema: { type: 'string' } }
+    },
   )
   const problem = { 'application/problem+json': { schema: ref('Problem') } }
   const statuses: Record<string, string> = operation.root
     ? (operation.status ?? {})
-    : { 401: 'Missing or unknown token.', 503: 'The database is not reachable.', ...operation.status }
+    : { 401: UNAUTHORIZED, 503: UNAVAILABLE, ...operation.status }
 
+  const { ok } = operation
+  const contentType = ok.contentType ?? 'application/json'
   const responses: Record<string, unknown> = {
     [operation.path.endsWith('/stream') ? '101' : '200']: {
-      description: operation.ok.description,
-      ...(operation.ok.schema || operation.ok.contentType
-        ? {
-            content: {
-              [operation.ok.contentType ?? 'application/json']: { schema: operation.ok.schema ?? {} },
-            },
-          }
+      description: ok.description,
+      ...(ok.schema || ok.contentType
+        ? { content: { [contentType]: { schema: ok.schema ?? { type: 'string' } } } }
         : {}),
     },
   }
@@ -86,5 +88,5 @@ function toOperationObject(operation: Operation): Record<string, unknown> {
 
 function operationId(path: string): string {
   const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean)
-  return ['get', ...words].map((word, i) => (i ? word[0]!.toUpperCase() + word.slice(1) : word)).join('')
+  return ['get', ...words.map((word) => word[0]!.toUpperCase() + word.slice(1))].join('')
 }

@@ -23,7 +23,7 @@ export function renderReferencePage(document: Record<string, unknown>): string {
 <h1>${escape(info.title)} <small>${escape(info.version)}</small></h1>
 <p>${inline(info.description)}</p>
 <p>The machine-readable document is <code>openapi.json</code> under the API prefix.</p>
-<nav><ul>${Object.keys(paths).map((p) => `<li><a href="#${anchor(p)}">${escape(p)}</a></li>`).join('')}</ul></nav>
+<nav><ul>${Object.keys(paths).map(navItem).join('')}</ul></nav>
 ${sections.join('\n')}
 <h2>Schemas</h2>
 ${models.join('\n')}
@@ -54,35 +54,51 @@ interface SchemaDoc {
 
 function renderOperation(method: string, path: string, operation: OperationDoc): string {
   const token = operation.security.length > 0 ? '<span class="tag">token</span>' : ''
-  const rows = operation.parameters.map(
-    (p) =>
-      `<tr><td><code>${escape(p.name)}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : ''}</td>` +
-      `<td>${escape(describeType(p.schema))}</td><td>${inline(p.description ?? '')}</td></tr>`,
+  const rows = operation.parameters.map((p) =>
+    row(
+      `<code>${escape(p.name)}</code>`,
+      p.in,
+      p.required ? 'yes' : '',
+      escape(describeType(p.schema)),
+      inline(p.description ?? ''),
+    ),
   )
   const parameters = rows.length
-    ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>type</th><th></th></tr>${rows.join('')}</table>`
+    ? `<table>${row('parameter', 'in', 'required', 'type', '')}${rows.join('')}</table>`
     : ''
-  const responses = Object.entries(operation.responses).map(
-    ([status, response]) =>
-      `<li><b>${status}</b> ${inline(response.description)}` +
-      `${response.content ? ` <code>${escape(Object.keys(response.content).join(', '))}</code>` : ''}</li>`,
-  )
+  const responses = Object.entries(operation.responses).map(([status, response]) => {
+    const media = Object.keys(response.content ?? {}).join(', ')
+    const types = media ? ` <code>${escape(media)}</code>` : ''
+    return `<li><b>${status}</b> ${inline(response.description)}${types}</li>`
+  })
+  const description = operation.description ? `<p>${inline(operation.description)}</p>` : ''
 
   return `<section id="${anchor(path)}">
 <h2><span class="method">${method.toUpperCase()}</span> <code>${escape(path)}</code> ${token}</h2>
-<p>${escape(operation.summary)}</p>${operation.description ? `<p>${inline(operation.description)}</p>` : ''}
+<p>${escape(operation.summary)}</p>${description}
 ${parameters}<ul class="responses">${responses.join('')}</ul>
 </section>`
 }
 
 function renderSchema(name: string, schema: SchemaDoc): string {
-  const rows = Object.entries(schema.properties ?? {}).map(
-    ([field, property]) =>
-      `<tr><td><code>${escape(field)}</code></td><td>${escape(describeType(property))}</td>` +
-      `<td>${inline(property.description ?? '')}</td></tr>`,
+  const rows = Object.entries(schema.properties ?? {}).map(([field, property]) =>
+    row(
+      `<code>${escape(field)}</code>`,
+      escape(describeType(property)),
+      inline(property.description ?? ''),
+    ),
   )
   return `<section id="schema-${anchor(name)}"><h3>${escape(name)}</h3>
 <p>${inline(schema.description ?? '')}</p><table>${rows.join('')}</table></section>`
+}
+
+function navItem(path: string): string {
+  return `<li><a href="#${anchor(path)}">${escape(path)}</a></li>`
+}
+
+/** A table row of cells that are already HTML. */
+function row(...cells: string[]): string {
+  return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`
 }
 
 /** A one-line summary of a JSON Schema: type, format, enum, bounds and default. */

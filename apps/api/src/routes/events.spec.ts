@@ -97,7 +97,7 @@ describe('GET /events', () => {
     expect(await listIds(`${query}&order=asc`)).toEqual(named(...expected))
   })
 
-  it('reads start_time as inclusive and end_time as exclusive, and their aliases alike', async () => {
+  it('reads start_time as inclusive and end_time as exclusive, aliases alike', async () => {
     const expected = named('builderStart', 'scoutBeat', 'command')
     const range = `start_time=${at('10:02:00')}&end_time=${at('10:05:00')}&order=asc`
     const aliases = `since=${at('10:02:00')}&until=${at('10:05:00')}&order=asc`
@@ -151,7 +151,7 @@ describe('GET /events', () => {
     expect(walked.map((page) => page.length)).toEqual([2, 2, 2, 2])
   })
 
-  it('points at the next page with a Link header that keeps the filters and drops offset', async () => {
+  it('links the next page, keeping the filters and dropping offset', async () => {
     const { res } = await list('workflow_id=W1&limit=2&offset=0&order=asc')
 
     const link = res.headers.get('link')

@@ -1,3 +1,4 @@
+import { formatTimestamp } from '@historian/envelope'
 import { countEvents, type StatsBucket } from '@historian/queries'
 import { Hono } from 'hono'
 
@@ -26,16 +27,18 @@ export function statsRoutes(deps: ApiDeps): Hono {
     const query = parseQuery(c, StatsQuery)
     const bucketMillis = BUCKET_MILLIS[query.bucket]
 
-    const endTime = query.end_time ?? query.until ?? new Date().toISOString()
+    const endTime = query.end_time ?? query.until ?? formatTimestamp(new Date())
+    const defaultSpanMillis = STATS_DEFAULT_BUCKETS[query.bucket] * bucketMillis
     const startTime =
       query.start_time ??
       query.since ??
-      new Date(Date.parse(endTime) - STATS_DEFAULT_BUCKETS[query.bucket] * bucketMillis).toISOString()
+      formatTimestamp(new Date(Date.parse(endTime) - defaultSpanMillis))
 
     const spanMillis = Date.parse(endTime) - Date.parse(startTime)
     if (spanMillis < 0) throw badParameter('end_time', 'end_time: must not be before start_time')
     if (spanMillis / bucketMillis > MAX_STATS_BUCKETS) {
-      throw badParameter('start_time', `start_time: the range spans more than ${MAX_STATS_BUCKETS} buckets`)
+      const message = `start_time: the range spans more than ${MAX_STATS_BUCKETS} buckets`
+      throw badParameter('start_time', message)
     }
 
     const series = await countEvents(deps.db, {

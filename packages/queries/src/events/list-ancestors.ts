@@ -2,7 +2,11 @@ import type { Database } from '@historian/db'
 import type { Kysely } from 'kysely'
 
 import { EVENT_ROW_COLUMNS } from './event-row.js'
-import { CausationLimitError, MAX_CAUSATION_EVENTS, type CausationNode } from './list-descendants.js'
+import {
+  CausationLimitError,
+  MAX_CAUSATION_EVENTS,
+  type CausationNode,
+} from './list-descendants.js'
 
 /**
  * Every stored event above `event`, each once at its shortest depth, nearest first; within a
