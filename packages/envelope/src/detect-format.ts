@@ -15,22 +15,25 @@ import type { EventFormat } from './types.js'
  * - anything else → `unknown`.
  */
 export function detectFormat(body: Record<string, unknown>): EventFormat {
-  const has = (key: string) => Object.hasOwn(body, key)
+  if (has(body, 'specversion')) return 'cloudevents'
 
-  if (has('specversion')) return 'cloudevents'
-
-  if (has('event_id')) {
-    const hasCorrelationIds = has('correlation_ids')
-    if (has('causation_id') || (has('correlation_id') && !hasCorrelationIds)) {
+  if (has(body, 'event_id')) {
+    const hasParentList = has(body, 'correlation_ids')
+    if (has(body, 'causation_id') || (has(body, 'correlation_id') && !hasParentList)) {
       return 'envelope_v1_service'
     }
-    if ((has('session_id') || has('target')) && !hasCorrelationIds && !has('agent_context')) {
-      return 'flat_service'
-    }
+
+    const flatFields = has(body, 'session_id') || has(body, 'target')
+    if (flatFields && !hasParentList && !has(body, 'agent_context')) return 'flat_service'
+
     return 'envelope_v1'
   }
 
-  if (has('id')) return has('ts') || has('data') ? 'legacy_v0' : 'unknown'
+  if (has(body, 'id')) return has(body, 'ts') || has(body, 'data') ? 'legacy_v0' : 'unknown'
 
-  return has('event_type') ? 'tool_mutation' : 'unknown'
+  return has(body, 'event_type') ? 'tool_mutation' : 'unknown'
+}
+
+function has(body: Record<string, unknown>, key: string): boolean {
+  return Object.hasOwn(body, key)
 }

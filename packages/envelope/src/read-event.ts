@@ -4,24 +4,9 @@ import { deriveEventId, toEventUuid } from './event-id.js'
 import { sliceTopLevel } from './json-scan.js'
 import { asObject, cleanText, fieldOf, idTextOf, textOf, type JsonObject } from './json-value.js'
 import { payloadKeys } from './payload-keys.js'
+import { flagsOf, repair, type Repairs } from './repairs.js'
 import { dateMicros, formatMicros, parseTime } from './timestamp.js'
-import type {
-  DecodedEvent,
-  EventFormat,
-  IncomingMessage,
-  ProjectionFacts,
-  RepairFlag,
-} from './types.js'
-
-/** The order flags are listed in: the order of the `RepairFlag` union. */
-const FLAG_ORDER: readonly RepairFlag[] = [
-  'id_derived',
-  'id_mapped',
-  'parent_id_mapped',
-  'time_inferred',
-  'time_naive',
-  'nul_replaced',
-]
+import type { DecodedEvent, EventFormat, IncomingMessage, ProjectionFacts } from './types.js'
 
 const ID_KEY: Readonly<Record<EventFormat, string | null>> = {
   envelope_v1: 'event_id',
@@ -57,13 +42,13 @@ export function readEvent(
   nulEscaped: boolean,
 ): DecodedEvent {
   const format = detectFormat(body)
-  const repairs = new Set<RepairFlag>()
+  const repairs: Repairs = { bits: 0 }
   const cloudEvent = format === 'cloudevents'
 
   const routingKey = cleanText(message.routingKey)
   const exchange = cleanText(message.exchange)
   if (nulEscaped || routingKey !== message.routingKey || exchange !== message.exchange) {
-    repairs.add('nul_replaced')
+    repair(repairs, 'nul_replaced')
   }
 
   const eventId = readEventId(body, format, text, message, repairs)
@@ -97,7 +82,7 @@ export function readEvent(
     agentName,
     sourceApp: readSourceApp(body, cloudEvent),
     format,
-    flags: FLAG_ORDER.filter((flag) => repairs.has(flag)),
+    flags: flagsOf(repairs),
     body: text,
     bodyBytes: message.body.length,
     amqp: summariseAmqp(message),
@@ -110,7 +95,7 @@ function readEventId(
   format: EventFormat,
   text: string,
   message: IncomingMessage,
-  repairs: Set<RepairFlag>,
+  repairs: Repairs,
 ): string {
   const key = ID_KEY[format]
   const value = key === null ? undefined : body[key]
@@ -121,12 +106,12 @@ function readEventId(
   else if (typeof value === 'number' && key !== null) idText = sliceTopLevel(text).get(key) ?? null
 
   if (idText === null) {
-    repairs.add('id_derived')
+    repair(repairs, 'id_derived')
     return deriveEventId(message.routingKey, message.body)
   }
 
   const { id, mapped } = toEventUuid(idText)
-  if (mapped) repairs.add('id_mapped')
+  if (mapped) repair(repairs, 'id_mapped')
   return id
 }
 
@@ -140,16 +125,16 @@ function readOccurredAt(
   body: JsonObject,
   format: EventFormat,
   message: IncomingMessage,
-  repairs: Set<RepairFlag>,
+  repairs: Repairs,
 ): string {
   for (const key of TIME_KEYS[format]) {
     const parsed = parseTime(body[key])
     if (parsed === null) continue
-    if (parsed.naive) repairs.add('time_naive')
+    if (parsed.naive) repair(repairs, 'time_naive')
     return formatMicros(parsed.micros)
   }
 
-  repairs.add('time_inferred')
+  repair(repairs, 'time_inferred')
   const broker = message.brokerTimestamp
   const fallback = broker && !Number.isNaN(broker.getTime()) ? broker : message.receivedAt
   return formatMicros(dateMicros(fallback))
@@ -159,7 +144,7 @@ function readParentIds(
   body: JsonObject,
   format: EventFormat,
   eventId: string,
-  repairs: Set<RepairFlag>,
+  repairs: Repairs,
 ): string[] {
   const candidates: unknown[] = []
   if (format === 'cloudevents') {
@@ -179,7 +164,7 @@ function readParentIds(
 
     const { id, mapped } = toEventUuid(candidate)
     if (id === eventId || parentIds.includes(id)) continue
-    if (mapped) repairs.add('parent_id_mapped')
+    if (mapped) repair(repairs, 'parent_id_mapped')
     parentIds.push(id)
   }
 
