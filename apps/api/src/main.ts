@@ -1,3 +1,5 @@
+import type { Server } from 'node:http'
+
 import { serve } from '@hono/node-server'
 import { createLogger, loadConfigOrExit, redactUrl } from '@historian/config'
 import { createDatabase, createPool } from '@historian/db'
@@ -5,6 +7,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client'
 
 import { createApp } from './app.js'
 import type { ApiDeps } from './deps.js'
+import { attachStream } from './stream/stream-server.js'
 
 const config = loadConfigOrExit()
 const logger = createLogger(config, 'historian-api')
@@ -34,6 +37,8 @@ const server = serve(
     )
   },
 )
+// serve() without a createServer option makes a node:http server.
+const stream = attachStream(server as Server, deps)
 
 let stopping = false
 async function shutdown(signal: string): Promise<void> {
@@ -41,6 +46,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true
   log.info({ signal }, 'api shutting down')
 
+  await stream.close()
   server.close()
   await deps.db.destroy().catch(() => undefined)
   process.exit(0)

@@ -32,6 +32,7 @@ export {
 } from './events/list-descendants.js'
 export { listEvents } from './events/list-events.js'
 export { resolveEventTypes } from './events/resolve-event-types.js'
+export { latestPosition } from './stream/latest-position.js'
 export { loadEvents, type StreamEventRow } from './stream/load-events.js'
 export { scanEvents, type ScanRequest } from './stream/scan-events.js'
 export {

@@ -1,0 +1,210 @@
+import { matchesStreamFilter, type EventSummary, type StreamFilter } from '@historian/queries'
+import type { Logger } from 'pino'
+import type { WebSocket } from 'ws'
+
+import { caughtUpFrame, errorFrame, heartbeatFrame, PONG_FRAME } from './stream-frames.js'
+import type { StreamMetrics } from './stream-metrics.js'
+
+/**
+ * How long a client closed for being slow may keep its buffer: the close frame waits behind
+ * everything queued, and a peer that never reads would otherwise hold it until the pings fail.
+ */
+export const SLOW_CLIENT_GRACE_MS = 5_000
+
+export interface ClientSessionOptions {
+  ws: WebSocket
+  filter: StreamFilter
+  /** The position the client starts after: its `from`, or the live head when it gave none. */
+  start: bigint
+  maxBufferedBytes: number
+  metrics: StreamMetrics
+  logger: Logger
+}
+
+/** A frame replayed from the history; null for an event that could not be rendered. */
+export interface ReplayedFrame {
+  position: bigint
+  frame: Buffer | null
+}
+
+/**
+ * One WebSocket client. It replays first (when it gave `from`), then is live: the fan-out
+ * offers it every new event in position order, and it sends those that pass its filter and
+ * come after its cursor. That cursor is what makes the switch from replay to live exact.
+ */
+export class ClientSession {
+  readonly filter: StreamFilter
+  readonly closed: Promise<void>
+  readonly #ws: WebSocket
+  readonly #maxBufferedBytes: number
+  readonly #metrics: StreamMetrics
+  readonly #logger: Logger
+  #mode: 'replaying' | 'live' | 'closed' = 'replaying'
+  /** Every event at or below it was sent to this client or did not pass its filter. */
+  #cursor: bigint
+  /** The last event frame handed to the socket: where a closed client resumes from. */
+  #lastSent: bigint
+  #alive = true
+  #flushed: Promise<void> = Promise.resolve()
+
+  constructor(options: ClientSessionOptions) {
+    this.filter = options.filter
+    this.#ws = options.ws
+    this.#maxBufferedBytes = options.maxBufferedBytes
+    this.#metrics = options.metrics
+    this.#logger = options.logger
+    this.#cursor = options.start
+    this.#lastSent = options.start
+
+    this.closed = new Promise((resolve) => {
+      options.ws.once('close', () => {
+        this.#mode = 'closed'
+        resolve()
+      })
+    })
+    options.ws.on('pong', () => (this.#alive = true))
+    options.ws.on('message', (data, isBinary) => this.#onMessage(data.toString(), isBinary))
+    options.ws.on('error', (err) => this.#logger.debug({ err }, 'stream socket error'))
+  }
+
+  get cursor(): bigint {
+    return this.#cursor
+  }
+
+  get isOpen(): boolean {
+    return this.#mode !== 'closed'
+  }
+
+  /** Whether the fan-out must load this event's body for this client. */
+  wants(position: bigint, summary: EventSummary): boolean {
+    return (
+      this.#mode === 'live' && position > this.#cursor && matchesStreamFilter(this.filter, summary)
+    )
+  }
+
+  /**
+   * A live event, offered in position order. A client that has fallen more than
+   * `maxBufferedBytes` behind is closed with 4008 instead, so that it costs bounded memory.
+   */
+  offer(position: bigint, summary: EventSummary, frame: Buffer | null | undefined): void {
+    if (this.#mode !== 'live' || position <= this.#cursor) return
+
+    if (!frame || !matchesStreamFilter(this.filter, summary)) {
+      this.#cursor = position
+      return
+    }
+
+    if (this.#ws.bufferedAmount > this.#maxBufferedBytes) {
+      this.#closeSlow()
+      return
+    }
+
+    this.#ws.send(frame, { binary: false })
+    this.#cursor = position
+    this.#lastSent = position
+    this.#metrics.framesSent.inc({ type: 'event' })
+  }
+
+  /** Sends a replayed page; `drained` then says when the socket has taken it. */
+  replay(frames: readonly ReplayedFrame[]): void {
+    if (this.#mode !== 'replaying') return
+
+    let sent = 0
+    let last: Buffer | undefined
+    for (const { position, frame } of frames) {
+      if (frame) {
+        if (last) this.#ws.send(last, { binary: false })
+        last = frame
+        sent++
+        this.#lastSent = position
+      }
+      this.#cursor = position
+    }
+
+    if (last) {
+      const final = last
+      this.#flushed = new Promise((resolve) => {
+        this.#ws.send(final, { binary: false }, () => resolve())
+      })
+    }
+    if (sent > 0) this.#metrics.framesSent.inc({ type: 'event' }, sent)
+  }
+
+  /** Replay saw everything up to `position` (no match above the cursor). */
+  advanceTo(position: bigint): void {
+    if (position > this.#cursor) this.#cursor = position
+  }
+
+  /** Resolves once the socket holds at most `lowWaterBytes`, or the client is gone. */
+  async drained(lowWaterBytes: number): Promise<void> {
+    if (this.#ws.bufferedAmount <= lowWaterBytes) return
+    await Promise.race([this.#flushed, this.closed])
+  }
+
+  /**
+   * From here on the fan-out delivers. Must run in the same tick as the check that the feed is
+   * not ahead of the cursor; `caughtUp` sends the frame that ends a replay.
+   */
+  goLive(caughtUp: boolean): void {
+    if (this.#mode !== 'replaying') return
+    this.#mode = 'live'
+    if (caughtUp) this.#sendControl(caughtUpFrame(this.#cursor), 'caught_up')
+  }
+
+  /** A protocol ping each interval; a peer that did not answer the last one is dropped. */
+  heartbeat(now: Date): void {
+    if (this.#mode === 'closed') return
+    if (!this.#alive) {
+      this.#logger.info({ cursor: this.#cursor.toString() }, 'stream client stopped answering')
+      this.#ws.terminate()
+      return
+    }
+
+    this.#alive = false
+    this.#ws.ping()
+    this.#sendControl(heartbeatFrame(now), 'heartbeat')
+  }
+
+  /** Ends the stream with an error frame; the client can resume from its last event. */
+  fail(message: string): void {
+    if (this.#mode === 'closed') return
+    this.#sendControl(errorFrame(message), 'error')
+    this.close(1011, `resume from=${this.#lastSent}`)
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#mode === 'closed') return
+    this.#mode = 'closed'
+    this.#ws.close(code, reason)
+  }
+
+  terminate(): void {
+    this.#mode = 'closed'
+    this.#ws.terminate()
+  }
+
+  #closeSlow(): void {
+    this.#metrics.slowClientCloses.inc()
+    this.#logger.info(
+      { resumeFrom: this.#lastSent.toString(), bufferedBytes: this.#ws.bufferedAmount },
+      'stream client too slow',
+    )
+    this.close(4008, `resume from=${this.#lastSent}`)
+    setTimeout(() => this.#ws.terminate(), SLOW_CLIENT_GRACE_MS).unref()
+  }
+
+  #onMessage(text: string, isBinary: boolean): void {
+    if (!isBinary && text === 'ping') this.#sendControl(PONG_FRAME, 'pong')
+    else this.#sendControl(errorFrame('the stream only understands the text message ping'), 'error')
+  }
+
+  #sendControl(frame: string, type: string): void {
+    if (this.#mode === 'closed') return
+    if (this.#mode === 'live' && this.#ws.bufferedAmount > this.#maxBufferedBytes) {
+      this.#closeSlow()
+      return
+    }
+    this.#ws.send(frame)
+    this.#metrics.framesSent.inc({ type })
+  }
+}

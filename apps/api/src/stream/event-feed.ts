@@ -1,0 +1,164 @@
+import type { Database } from '@historian/db'
+import { latestPosition, loadEvents, type EventSummary } from '@historian/queries'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+
+import type { Fanout } from './fanout.js'
+import { renderFrame } from './render-frame.js'
+import { scanPage, type PageLimits } from './scan-page.js'
+import type { StreamMetrics } from './stream-metrics.js'
+
+export const DEFAULT_POLL_INTERVAL_MS = 2_000
+const RETRY_MIN_MS = 100
+const RETRY_MAX_MS = 5_000
+
+export interface EventFeedOptions {
+  /** A connection of its own, so that replays and REST queries never delay live events. */
+  db: Kysely<Database>
+  fanout: Fanout
+  limits: PageLimits
+  /** The slow poll that covers doorbells that never came. */
+  pollIntervalMs: number
+  metrics: StreamMetrics
+  logger: Logger
+}
+
+/**
+ * The one reader of new events in this process. Each doorbell asks for a read of everything
+ * after the last position fanned out; doorbells that ring during a read coalesce into one more
+ * read. Reading `position > last` misses nothing because ingest commits positions in order.
+ */
+export class EventFeed {
+  readonly #options: EventFeedOptions
+  /** Every event at or below it has been offered to every live client; null until started. */
+  #position: bigint | null = null
+  #reading = false
+  #again = false
+  /** When the oldest doorbell not yet read arrived (performance.now()), for the latency metric. */
+  #rangAt: number | null = null
+  #failures = 0
+  #poll: NodeJS.Timeout | undefined
+  #closed = false
+
+  constructor(options: EventFeedOptions) {
+    this.#options = options
+  }
+
+  /** The position live delivery has reached; null until the feed has started. */
+  get position(): bigint | null {
+    return this.#position
+  }
+
+  /** Finds the live head, retrying while the database is away, then starts the slow poll. */
+  async start(): Promise<void> {
+    while (!this.#closed && this.#position === null) {
+      try {
+        this.#position = await latestPosition(this.#options.db)
+      } catch (err) {
+        this.#options.logger.warn({ err }, 'cannot read the live head yet; retrying')
+        await sleep(this.#retryDelay())
+      }
+    }
+    this.#failures = 0
+    if (this.#closed) return
+
+    this.#poll = setInterval(() => this.ring(), this.#options.pollIntervalMs)
+    this.ring()
+  }
+
+  /** A doorbell (with the position it announced) or a poll (without). */
+  ring(announced?: string): void {
+    if (this.#closed || this.#position === null) return
+    if (announced !== undefined) {
+      if (!this.#reading && isAtOrBelow(announced, this.#position)) return
+      this.#rangAt ??= performance.now()
+    }
+
+    if (this.#reading) {
+      this.#again = true
+      return
+    }
+    void this.#readWhileRung()
+  }
+
+  close(): void {
+    this.#closed = true
+    clearInterval(this.#poll)
+  }
+
+  async #readWhileRung(): Promise<void> {
+    this.#reading = true
+    try {
+      do {
+        this.#again = false
+        const rangAt = this.#rangAt
+        this.#rangAt = null
+        await this.#readNew(rangAt)
+        this.#failures = 0
+      } while (this.#again && !this.#closed)
+    } catch (err) {
+      this.#options.logger.warn({ err }, 'reading new events failed; retrying')
+      setTimeout(() => this.ring(), this.#retryDelay()).unref()
+    } finally {
+      this.#reading = false
+    }
+  }
+
+  async #readNew(rangAt: number | null): Promise<void> {
+    const { db, fanout, limits, metrics } = this.#options
+    metrics.feedReads.inc()
+
+    for (;;) {
+      const after = this.#position as bigint
+      const page = await scanPage(db, after, limits)
+      if (page.summaries.length === 0 || this.#closed) return
+
+      const frames = await this.#loadWanted(page.summaries)
+      fanout.deliver(page.summaries, frames)
+      this.#position = BigInt((page.summaries.at(-1) as EventSummary).position)
+
+      if (rangAt !== null) {
+        const seconds = (performance.now() - rangAt) / 1000
+        for (let i = 0; i < frames.size; i++) metrics.commitToFrameSeconds.observe(seconds)
+      }
+      if (page.complete) return
+    }
+  }
+
+  /**
+   * Loads the bodies some live client wants. Clients can go live while a load is awaited, so
+   * the question is asked again until every wanted body is here; `deliver` then runs in the
+   * same tick as the last answer.
+   */
+  async #loadWanted(summaries: readonly EventSummary[]): Promise<Map<string, Buffer | null>> {
+    const { db, fanout, logger } = this.#options
+    const frames = new Map<string, Buffer | null>()
+
+    for (;;) {
+      const missing = summaries
+        .filter((summary) => !frames.has(summary.position) && fanout.wants(summary))
+        .map((summary) => summary.position)
+      if (missing.length === 0) return frames
+
+      for (const row of await loadEvents(db, missing)) {
+        frames.set(row.position, renderFrame(row, logger))
+      }
+      for (const position of missing) if (!frames.has(position)) frames.set(position, null)
+    }
+  }
+
+  #retryDelay(): number {
+    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.#failures)
+    this.#failures++
+    return delay
+  }
+}
+
+/** Whether a doorbell's position (decimal text) is already covered. */
+function isAtOrBelow(announced: string, position: bigint): boolean {
+  return /^\d{1,19}$/.test(announced) && BigInt(announced) <= position
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+}

@@ -1,0 +1,64 @@
+import type { Database } from '@historian/db'
+import { loadEvents } from '@historian/queries'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+
+import type { ClientSession } from './client-session.js'
+import type { EventFeed } from './event-feed.js'
+import { renderFrame } from './render-frame.js'
+import { scanPage, type PageLimits } from './scan-page.js'
+import type { StreamMetrics } from './stream-metrics.js'
+
+export interface ReplayOptions {
+  db: Kysely<Database>
+  feed: EventFeed
+  limits: PageLimits
+  /** Read the next page only once the socket holds at most this much. */
+  lowWaterBytes: number
+  metrics: StreamMetrics
+  logger: Logger
+}
+
+/**
+ * Sends the stored events after the session's cursor, page by page at the client's pace, then
+ * hands it to the live feed with no gap and no duplicate.
+ *
+ * The hand-over is exact because of the order of steps: the feed's position is read before a
+ * page is scanned, so a complete page proves that nothing matching lies between the cursor and
+ * that position. If the feed has moved on meanwhile, another page is read; otherwise the
+ * session goes live in the same tick, and the feed offers it only events above its cursor.
+ */
+export async function replayThenGoLive(
+  session: ClientSession,
+  options: ReplayOptions,
+): Promise<void> {
+  const { db, feed, limits, lowWaterBytes, metrics, logger } = options
+  const started = performance.now()
+
+  while (session.isOpen) {
+    const target = feed.position as bigint
+    const page = await scanPage(db, session.cursor, limits, session.filter)
+    const rows = await loadEvents(
+      db,
+      page.summaries.map((summary) => summary.position),
+    )
+    if (!session.isOpen) return
+
+    session.replay(
+      rows.map((row) => ({ position: BigInt(row.position), frame: renderFrame(row, logger) })),
+    )
+    const last = page.summaries.at(-1)
+    if (last) session.advanceTo(BigInt(last.position))
+
+    if (page.complete) {
+      session.advanceTo(target)
+      if ((feed.position as bigint) <= session.cursor) {
+        session.goLive(true)
+        metrics.replaySeconds.observe((performance.now() - started) / 1000)
+        return
+      }
+    }
+
+    await session.drained(lowWaterBytes)
+  }
+}
