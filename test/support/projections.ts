@@ -4,13 +4,11 @@ import type { Kysely } from 'kysely'
 
 import type { Database } from '@historian/db'
 import { decode, formatTimestamp, type DecodedEvent } from '@historian/envelope'
-import { appendEvents } from '@historian/queries'
+import { appendEvents, applyProjections, type ProjectedEvent } from '@historian/queries'
 
 import { readSamples } from '../../scripts/lib/manifest.js'
 // The keys `inject()` provides are declared there; a package's type check sees them this way.
 import type {} from './global-setup.js'
-import { applyProjections } from '../../packages/queries/src/projections/apply-projections.js'
-import type { ProjectedEvent } from '../../packages/queries/src/projections/projected-event.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/bloodbank/', import.meta.url))
 
