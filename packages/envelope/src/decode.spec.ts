@@ -326,6 +326,16 @@ describe('decode repairs', () => {
     expect(event.flags).toEqual(['parent_id_mapped'])
   })
 
+  it('decodes a list of 40,000 parents, dropping repeats', () => {
+    const uuid = (index: number) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`
+    const parents = Array.from({ length: 40_000 }, (_, index) => uuid(index % 20_000))
+
+    const event = stored(incoming(v1({ correlation_ids: parents })))
+
+    expect(event.parentIds).toHaveLength(20_000)
+    expect(event.parentIds.slice(0, 2)).toEqual([uuid(0), uuid(1)])
+  })
+
   it('takes the broker timestamp when the time is missing, else the receive time', () => {
     const broker = new Date('2026-03-02T10:00:00.250Z')
 
@@ -340,6 +350,13 @@ describe('decode repairs', () => {
       occurredAt: '2026-06-01T12:00:00.123000Z',
       flags: ['time_inferred'],
     })
+  })
+
+  it('skips a broker timestamp that is invalid or outside years 1 to 9999', () => {
+    for (const broker of [new Date(Number.NaN), new Date(Date.parse('+012026-01-01T00:00:00Z'))]) {
+      expect(stored(incoming(v1({ timestamp: undefined }), { brokerTimestamp: broker })))
+        .toMatchObject({ occurredAt: '2026-06-01T12:00:00.123000Z', flags: ['time_inferred'] })
+    }
   })
 
   it('infers the time when it is unparseable or not a real date', () => {

@@ -10,7 +10,8 @@ const BYTE_ORDER_MARK = 0xfeff
 
 /**
  * Decodes one message into the row the Historian stores, or says why it must be refused
- * (DESIGN section 3). Pure and synchronous; it never throws for any body.
+ * (DESIGN section 3). Pure and synchronous; it never throws for any body (only for a
+ * `receivedAt` that is not a valid date, which is the caller's bug).
  *
  * Refusals, checked in this order: a body over `maxMessageBytes` (`too_large`); bytes that are
  * not UTF-8 (`invalid_json`); `[`/`{` nested deeper than `maxJsonDepth` (`too_deep`); text that

@@ -136,8 +136,9 @@ function readOccurredAt(
 
   repair(repairs, 'time_inferred')
   const broker = message.brokerTimestamp
-  const fallback = broker && !Number.isNaN(broker.getTime()) ? broker : message.receivedAt
-  return formatMicros(dateMicros(fallback))
+  const micros = (broker ? dateMicros(broker) : null) ?? dateMicros(message.receivedAt)
+  if (micros === null) throw new RangeError('receivedAt is not a valid time')
+  return formatMicros(micros)
 }
 
 function readParentIds(
@@ -146,29 +147,31 @@ function readParentIds(
   eventId: string,
   repairs: Repairs,
 ): string[] {
-  const candidates: unknown[] = []
-  if (format === 'cloudevents') {
-    candidates.push(cloudEventCausation(body))
-  } else if (format === 'legacy_v0' || format === 'tool_mutation') {
-    candidates.push(body.correlation_id)
-  } else {
-    candidates.push(body.causation_id)
-    const listed = body.correlation_ids
-    if (Array.isArray(listed)) candidates.push(...listed)
-    else candidates.push(listed)
-  }
-
+  const candidates = parentCandidates(body, format)
   const parentIds: string[] = []
+  // A Set pays off only for long lists; most events have zero to two parents.
+  const seen = candidates.length > 16 ? new Set<string>() : null
+
   for (const candidate of candidates) {
     if (typeof candidate !== 'string' || candidate === '') continue
 
     const { id, mapped } = toEventUuid(candidate)
-    if (id === eventId || parentIds.includes(id)) continue
+    if (id === eventId || (seen === null ? parentIds.includes(id) : seen.has(id))) continue
+    seen?.add(id)
     if (mapped) repair(repairs, 'parent_id_mapped')
     parentIds.push(id)
   }
 
   return parentIds
+}
+
+/** Parent id values in order: the shape's causation field first, then a `correlation_ids` list. */
+function parentCandidates(body: JsonObject, format: EventFormat): readonly unknown[] {
+  if (format === 'cloudevents') return [cloudEventCausation(body)]
+  if (format === 'legacy_v0' || format === 'tool_mutation') return [body.correlation_id]
+
+  const listed = body.correlation_ids
+  return [body.causation_id].concat(Array.isArray(listed) ? listed : [listed])
 }
 
 /** A `causationid` equal to the `correlationid` marks the root of a chain, not a parent. */

@@ -87,9 +87,9 @@ export function parseTimeText(text: string): ParsedTime | null {
  */
 export function formatTimestamp(value: string | Date): string {
   if (value instanceof Date) {
-    const millis = value.getTime()
-    if (Number.isNaN(millis)) throw new RangeError('invalid Date')
-    return formatMicros(BigInt(millis) * 1000n)
+    const micros = dateMicros(value)
+    if (micros === null) throw new RangeError(`not a timestamp: ${String(value)}`)
+    return formatMicros(micros)
   }
 
   const parsed = parseTimeText(value)
@@ -118,9 +118,13 @@ export function formatMicros(micros: bigint): string {
   )
 }
 
-/** @internal Epoch microseconds of a `Date` (millisecond precision). */
-export function dateMicros(date: Date): bigint {
-  return BigInt(date.getTime()) * 1000n
+/** @internal Epoch microseconds of a `Date`, or null when it is invalid or outside 1..9999. */
+export function dateMicros(date: Date): bigint | null {
+  const millis = date.getTime()
+  if (Number.isNaN(millis)) return null
+
+  const micros = BigInt(millis) * 1000n
+  return inRange(micros) ? micros : null
 }
 
 function parseEpoch(value: number): ParsedTime | null {
