@@ -10,7 +10,6 @@ import { migrateUp } from '@historian/db'
  * with their logs on this terminal, until Ctrl-C (or SIGTERM) stops both cleanly.
  */
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
 
 // A `.env` beside the README is read the same way by both processes (they inherit it).
 const envFile = fileURLToPath(new URL('../.env', import.meta.url))
@@ -36,7 +35,11 @@ for (const [name, entry] of [
   ['ingest', 'apps/ingest/src/main.ts'],
   ['api', 'apps/api/src/main.ts'],
 ] as const) {
-  const child = spawn(TSX, [entry], { cwd: ROOT, stdio: 'inherit', env: process.env })
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: process.env,
+  })
   children.set(name, child)
   child.on('exit', (code, signal) => {
     children.delete(name)

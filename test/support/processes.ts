@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from './free-port.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
 
 export interface RunningProcess {
   port: number
@@ -41,7 +40,9 @@ async function start(
   port: number,
   options: StartOptions,
 ): Promise<RunningProcess> {
-  const child = spawn(TSX, [entry], {
+  // `node --import tsx` rather than the tsx CLI: one process, so signals and memory readings
+  // reach the real thing.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
       ...process.env,

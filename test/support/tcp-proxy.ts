@@ -3,11 +3,12 @@ import net from 'node:net'
 /**
  * A TCP proxy on 127.0.0.1 that a test controls, to put between a process and PostgreSQL or
  * RabbitMQ: `cut()` drops every connection and refuses new ones until `restore()`; `stall()`
- * keeps connections open but stops moving bytes. Other test files keep their own connections.
+ * keeps connections open but holds every byte until `restore()`. Connections that other test
+ * files opened straight to the server are not touched.
  */
 export class TcpProxy {
   readonly #target: { host: string; port: number }
-  readonly #sockets = new Set<net.Socket>()
+  readonly #links = new Set<Link>()
   #server: net.Server | undefined
   #mode: 'open' | 'cut' | 'stalled' = 'open'
   port = 0
@@ -16,12 +17,12 @@ export class TcpProxy {
     this.#target = target
   }
 
-  /** Listens on a free port (or the one it had before, after a `cut`). */
-  async start(port = this.port): Promise<number> {
+  /** Listens on a free port on 127.0.0.1. */
+  async start(): Promise<number> {
     const server = net.createServer((client) => this.#accept(client))
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => resolve())
+      server.listen(0, '127.0.0.1', () => resolve())
     })
     this.#server = server
     this.port = (server.address() as net.AddressInfo).port
@@ -31,29 +32,28 @@ export class TcpProxy {
   /** Drops every open connection; new ones are reset until `restore()`. */
   cut(): void {
     this.#mode = 'cut'
-    for (const socket of this.#sockets) socket.destroy()
-    this.#sockets.clear()
+    for (const link of this.#links) link.destroy()
+    this.#links.clear()
   }
 
-  /** Keeps connections open but forwards nothing in either direction. */
+  /** Keeps connections open but forwards nothing in either direction until `restore()`. */
   stall(): void {
     this.#mode = 'stalled'
-    for (const socket of this.#sockets) socket.pause()
   }
 
   restore(): void {
     this.#mode = 'open'
-    for (const socket of this.#sockets) socket.resume()
+    for (const link of this.#links) link.flush()
+  }
+
+  /** Connections currently open through the proxy. */
+  get connections(): number {
+    return this.#links.size
   }
 
   async close(): Promise<void> {
     this.cut()
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()))
-  }
-
-  /** Connections currently open through the proxy (client side and server side counted once). */
-  get connections(): number {
-    return this.#sockets.size / 2
   }
 
   #accept(client: net.Socket): void {
@@ -63,18 +63,44 @@ export class TcpProxy {
     }
 
     const upstream = net.connect(this.#target)
-    const pair = [client, upstream]
-    for (const socket of pair) {
-      this.#sockets.add(socket)
-      socket.on('error', () => undefined)
-      socket.on('close', () => {
-        this.#sockets.delete(socket)
-        for (const other of pair) other.destroy()
-      })
-    }
-    if (this.#mode === 'stalled') for (const socket of pair) socket.pause()
+    const link = new Link(client, upstream, () => this.#mode === 'stalled')
+    this.#links.add(link)
+    link.onClose(() => this.#links.delete(link))
+  }
+}
 
-    client.pipe(upstream)
-    upstream.pipe(client)
+/** One proxied connection; while stalled, bytes wait in memory instead of moving. */
+class Link {
+  readonly #held: Array<[net.Socket, Buffer]> = []
+
+  constructor(
+    private readonly client: net.Socket,
+    private readonly upstream: net.Socket,
+    private readonly stalled: () => boolean,
+  ) {
+    this.#forward(client, upstream)
+    this.#forward(upstream, client)
+  }
+
+  flush(): void {
+    for (const [to, chunk] of this.#held.splice(0)) to.write(chunk)
+  }
+
+  destroy(): void {
+    this.client.destroy()
+    this.upstream.destroy()
+  }
+
+  onClose(listener: () => void): void {
+    this.client.once('close', listener)
+  }
+
+  #forward(from: net.Socket, to: net.Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      if (this.stalled() || this.#held.length) this.#held.push([to, chunk])
+      else to.write(chunk)
+    })
+    from.on('error', () => undefined)
+    from.on('close', () => this.destroy())
   }
 }

@@ -284,6 +284,7 @@ export class Ingest {
     const duplicates = stored - inserted
 
     this.#metrics.stored.inc(inserted)
+    this.#metrics.acked.inc(acked)
     this.#metrics.duplicates.inc(duplicates)
     this.#metrics.batchSize.observe(batch.length)
     this.#metrics.commitSeconds.observe(ms / 1000)

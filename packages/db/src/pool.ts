@@ -23,7 +23,7 @@ export interface PoolOptions {
 
 /** A pg pool whose sessions run in UTC and whose timestamps keep every microsecond. */
 export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'historian',
@@ -31,6 +31,12 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
     options: '-c TimeZone=UTC',
     types,
   })
+
+  // A checked-out client whose server goes away emits 'error' as well as failing the query in
+  // hand; with no listener that event would crash the process. The failed query is what callers
+  // act on, so the event itself is only swallowed here.
+  pool.on('connect', (client) => client.on('error', () => undefined))
+  return pool
 }
 
 /** A single client with the same settings as `createPool`, for LISTEN and admin work. */

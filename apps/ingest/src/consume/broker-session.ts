@@ -203,9 +203,14 @@ export class BrokerSession {
 
   async #dispose(): Promise<void> {
     const connection = this.#connection
+    const channel = this.#channel
     this.#connection = undefined
     this.#channel = undefined
     this.#consumerTag = undefined
+
+    // Closing the channel first flushes its acknowledgements: the broker answers CloseOk only
+    // after it has read every frame before it. Closing the connection alone can drop them.
+    await channel?.close().catch(() => undefined)
     await connection?.close().catch(() => undefined)
   }
 }

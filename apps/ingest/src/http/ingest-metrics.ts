@@ -22,6 +22,11 @@ export function createIngestMetrics() {
       help: 'Messages whose event was already stored',
       registers: [registry],
     }),
+    acked: new Counter({
+      name: 'historian_ingest_messages_acked_total',
+      help: 'Messages acknowledged to the broker after their batch committed',
+      registers: [registry],
+    }),
     deadLettered: new Counter({
       name: 'historian_ingest_dead_lettered_total',
       help: 'Messages refused and published to the dead-letter queue, by reason',
