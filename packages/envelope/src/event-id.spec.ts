@@ -52,6 +52,13 @@ describe('toEventUuid', () => {
     }
   })
 
+  it('gives the ids quoted in the doc comments', () => {
+    expect(toEventUuid('wf-42').id).toBe('b9fcae5e-7913-550f-9f5c-49d4373f46c4')
+    expect(deriveEventId('tool.mutation.edit', Buffer.from('{"event_type":"x"}'))).toBe(
+      '4ebf8f1d-7845-5a13-83ce-cbd3723b9130',
+    )
+  })
+
   it('maps the same text to the same id and different text to different ids', () => {
     expect(toEventUuid('wf-42').id).toBe(toEventUuid('wf-42').id)
     expect(toEventUuid('wf-42').id).not.toBe(toEventUuid('WF-42').id)

@@ -25,14 +25,15 @@ export function isUuid(text: string): boolean {
  * Maps any id text to the UUID the Historian stores it under.
  *
  * - A UUID (see {@link isUuid}) is lowercased: `{ id, mapped: false }`.
- * - Any other text becomes `UUIDv5(HISTORIAN_NAMESPACE, name)` where the name is the UTF-8
- *   bytes of the text exactly as given (no trimming, no case folding; a lone surrogate, which
- *   only a JSON escape can produce, is encoded as U+FFFD): `{ id, mapped: true }`.
+ * - Any other text becomes `UUIDv5(6c02389e-f618-4f5e-89a9-2c2a958802f9, name)` where the
+ *   name is the UTF-8 bytes of the text exactly as given (no trimming, no case folding; a lone
+ *   surrogate, which only a JSON escape can produce, is encoded as U+FFFD):
+ *   `{ id, mapped: true }`. A number id is mapped from its JSON source text.
  *
  * Lookups by the original text go through this same function, so `wf-42` finds the event whose
  * id was `wf-42`.
  *
- * @example toEventUuid('wf-42') // { id: '<uuidv5>', mapped: true }
+ * @example toEventUuid('wf-42') // { id: 'b9fcae5e-7913-550f-9f5c-49d4373f46c4', mapped: true }
  */
 export function toEventUuid(text: string): { id: string; mapped: boolean } {
   if (isUuid(text)) return { id: text.toLowerCase(), mapped: false }
@@ -41,12 +42,14 @@ export function toEventUuid(text: string): { id: string; mapped: boolean } {
 }
 
 /**
- * The id of a body that carries none: `UUIDv5(HISTORIAN_NAMESPACE, name)` where the name is the
- * UTF-8 bytes of the routing key, then one `0x0A` byte, then the body bytes exactly as received.
- * An exact redelivery therefore gets the same id and is absorbed as a duplicate, while the same
- * body on another routing key is a different event.
+ * The id of a body that carries none: `UUIDv5(6c02389e-f618-4f5e-89a9-2c2a958802f9, name)`
+ * where the name is the UTF-8 bytes of the routing key, then one `0x0A` byte (newline), then the
+ * body bytes exactly as received. An exact redelivery therefore gets the same id and is absorbed
+ * as a duplicate, while the same body on another routing key is a different event.
  *
- * @example deriveEventId('tool.mutation.edit', Buffer.from('{"event_type":"x"}'))
+ * @example
+ * deriveEventId('tool.mutation.edit', Buffer.from('{"event_type":"x"}'))
+ * // '4ebf8f1d-7845-5a13-83ce-cbd3723b9130'
  */
 export function deriveEventId(routingKey: string, body: Buffer): string {
   const name = Buffer.concat([Buffer.from(routingKey, 'utf8'), NEWLINE, body])
