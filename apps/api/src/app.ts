@@ -5,11 +5,13 @@ import type { ApiDeps } from './deps.js'
 import { ApiError } from './http/api-error.js'
 import { requireToken } from './http/auth.js'
 import { createErrorHandler, toProblem } from './http/on-error.js'
+import { agentRoutes } from './routes/agents.js'
 import { correlationRoutes } from './routes/correlations.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { docsRoutes, openApiRoutes } from './routes/openapi.js'
 import { statsRoutes } from './routes/stats.js'
+import { workflowRoutes } from './routes/workflows.js'
 
 /**
  * The whole HTTP surface of the API process, without a socket, so tests can call
@@ -38,6 +40,8 @@ export function createApp(deps: ApiDeps): Hono {
   app.route(prefix, eventRoutes(deps))
   app.route(prefix, correlationRoutes(deps))
   app.route(prefix, statsRoutes(deps))
+  app.route(prefix, workflowRoutes(deps))
+  app.route(prefix, agentRoutes(deps))
   app.route(prefix, openApiRoutes(deps))
 
   return app
