@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.js'
 import { docsRoutes, openApiRoutes } from './routes/openapi.js'
 import { statsRoutes } from './routes/stats.js'
 import { workflowRoutes } from './routes/workflows.js'
+import { streamRoutes } from './stream/stream-route.js'
 
 /**
  * The whole HTTP surface of the API process, without a socket, so tests can call
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps): Hono {
 
   app.route('/', healthRoutes(deps))
   app.route('/', docsRoutes(deps))
+  app.route(prefix, streamRoutes())
   app.route(prefix, eventRoutes(deps))
   app.route(prefix, correlationRoutes(deps))
   app.route(prefix, statsRoutes(deps))

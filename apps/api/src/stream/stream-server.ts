@@ -70,12 +70,12 @@ export function attachStream(
     limits: FEED_PAGE,
     pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
     metrics,
-    logger: logger.child({ component: 'api.stream.feed' }),
+    logger: deps.logger.child({ component: 'api.stream.feed' }),
   })
   const doorbell = new Doorbell({
     connectionString: config.DATABASE_URL,
     applicationName: options.listenerName ?? LISTENER_APPLICATION_NAME,
-    logger: logger.child({ component: 'api.stream.doorbell' }),
+    logger: deps.logger.child({ component: 'api.stream.doorbell' }),
     onRing: (position) => feed.ring(position),
     onListening: () => feed.ring(),
     onReconnect: () => metrics.listenReconnects.inc(),
