@@ -1,12 +1,19 @@
 import type { Logger } from 'pino'
 
 import type { Config } from '@historian/config'
-import { decode, type DecodedEvent, type DecodeLimits, type RefusalReason } from '@historian/envelope'
+import {
+  decode,
+  type DecodedEvent,
+  type DecodeLimits,
+  type RefusalReason,
+} from '@historian/envelope'
 
 import { backoffMs, sleep } from './consume/backoff.js'
 import { BrokerSession, type Delivery } from './consume/broker-session.js'
 import type { IngestMetrics } from './http/ingest-metrics.js'
 import type { BatchWriter } from './persist/batch-writer.js'
+
+const QUEUE_SAMPLE_INTERVAL_MS = 5000
 
 /** A delivery waiting for the next batch, decoded or refused. */
 interface Pending {
@@ -14,6 +21,13 @@ interface Pending {
   bytes: number
   event?: DecodedEvent
   refusal?: { reason: RefusalReason; detail: string }
+}
+
+export interface IngestOptions {
+  config: Config
+  logger: Logger
+  metrics: IngestMetrics
+  writer: BatchWriter
 }
 
 export interface IngestStatus {
@@ -47,12 +61,13 @@ export class Ingest {
   #wake: (() => void) | undefined
   #loop: Promise<void> | undefined
   #retrying = false
+  #sampler: NodeJS.Timeout | undefined
   #lastCommitAt: Date | null = null
   #lastPosition: string | null = null
   /** Highest tag acknowledged per channel generation, to know when one multiple-ack is safe. */
   #ackedThrough = new Map<number, number>()
 
-  constructor(options: { config: Config; logger: Logger; metrics: IngestMetrics; writer: BatchWriter }) {
+  constructor(options: IngestOptions) {
     this.#config = options.config
     this.#log = options.logger.child({ component: 'ingest.pipeline' })
     this.#metrics = options.metrics
@@ -77,7 +92,15 @@ export class Ingest {
 
   async start(): Promise<void> {
     this.#loop = this.#run()
+    this.#sampler = setInterval(() => void this.#sampleQueueDepth(), QUEUE_SAMPLE_INTERVAL_MS)
+    this.#sampler.unref()
     await this.#broker.start()
+  }
+
+  /** The backlog is the lag operators care about; sampled, because checkQueue is a round trip. */
+  async #sampleQueueDepth(): Promise<void> {
+    const depth = await this.#broker.queueDepth().catch(() => undefined)
+    if (depth !== undefined) this.#metrics.queueDepth.set(depth)
   }
 
   status(): IngestStatus {
@@ -97,6 +120,7 @@ export class Ingest {
     if (this.#stopping.signal.aborted) return this.#loop
     this.#log.info({ buffered: this.#buffer.length }, 'stopping: finishing the batch in hand')
 
+    clearInterval(this.#sampler)
     await this.#broker.pause()
     this.#stopping.abort()
     this.#wake?.()
@@ -149,7 +173,9 @@ export class Ingest {
     this.#buffer = kept
     this.#bufferBytes = kept.reduce((sum, p) => sum + p.bytes, 0)
     this.#ackedThrough.delete(generation)
-    if (dropped) this.#log.warn({ generation, dropped }, 'dropped unwritten deliveries of a lost channel')
+    if (dropped) {
+      this.#log.warn({ generation, dropped }, 'dropped unwritten deliveries of a lost channel')
+    }
   }
 
   async #run(): Promise<void> {
@@ -225,7 +251,8 @@ export class Ingest {
         this.#retrying = true
         this.#metrics.writeRetries.inc()
         const waitMs = backoffMs(attempt)
-        this.#log.warn({ err, attempt, waitMs, events: events.length }, 'batch write failed, retrying')
+        const context = { err, attempt, waitMs, events: events.length }
+        this.#log.warn(context, 'batch write failed, retrying')
 
         // On shutdown the broker will redeliver whatever could not be written.
         if (this.#stopping.signal.aborted && attempt >= 3) return undefined
@@ -244,7 +271,8 @@ export class Ingest {
           await this.#broker.deadLetter(p.delivery, reason, detail)
           confirmed.add(p)
           this.#metrics.deadLettered.inc({ reason })
-          this.#log.info({ reason, detail, routingKey: p.delivery.message.fields.routingKey }, 'message dead-lettered')
+          const routingKey = p.delivery.message.fields.routingKey
+          this.#log.warn({ reason, detail, routingKey }, 'message dead-lettered')
         } catch (err) {
           // Unacknowledged, so the broker redelivers it and it is refused again.
           this.#log.warn({ err, reason }, 'dead-letter copy not confirmed; leaving for redelivery')
@@ -289,7 +317,9 @@ export class Ingest {
     this.#metrics.batchSize.observe(batch.length)
     this.#metrics.commitSeconds.observe(ms / 1000)
     const now = Date.now()
-    for (const p of batch) this.#metrics.lagSeconds.observe((now - p.delivery.receivedAt.getTime()) / 1000)
+    for (const p of batch) {
+      this.#metrics.lagSeconds.observe((now - p.delivery.receivedAt.getTime()) / 1000)
+    }
     this.#lastCommitAt = new Date()
 
     this.#log.info(

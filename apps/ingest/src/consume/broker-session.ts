@@ -134,6 +134,14 @@ export class BrokerSession {
     })
   }
 
+  /** Messages ready in the queue (not counting those delivered and unacknowledged). */
+  async queueDepth(): Promise<number | undefined> {
+    const channel = this.#channel
+    if (!channel) return undefined
+    const { messageCount } = await channel.checkQueue(this.#options.names.queue)
+    return messageCount
+  }
+
   /** Cancels the consumer and closes the channel and connection; no reconnect follows. */
   async close(): Promise<void> {
     this.#closed.abort()
