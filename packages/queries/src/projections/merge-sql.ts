@@ -1,47 +1,13 @@
 /**
- * @module The SQL of each merge kind of `rules.ts`, twice: as an aggregate over one batch's
- * events (`r`, grouped by the projection key), and as the merge of that aggregate (`excluded`)
- * into the stored row (`t`) in `ON CONFLICT DO UPDATE`. The two must agree; the second is the
- * first applied to two partial rows.
+ * @module The SQL of each merge kind of `rules.ts`: how a batch's partial row (`excluded`, see
+ * `fold-batch.ts`) merges into the stored row (`t`) in `ON CONFLICT DO UPDATE`.
  */
 import type { FieldRule, ProjectionRules } from './rules.js'
-
-/** Newest event first: occurred_at, ties broken by position. */
-const LATEST_FIRST = 'r.occurred_at DESC, r.position DESC'
-const EARLIEST_FIRST = 'r.occurred_at, r.position'
 
 /** @internal The stored columns a rule fills: its own, plus the key of a `lastNonNull` value. */
 export function columnsOf(field: FieldRule): string[] {
   if (field.merge !== 'lastNonNull') return [field.column]
   return [field.column, `${field.column}_at`, `${field.column}_position`]
-}
-
-/** @internal Aggregates of one batch's events, in the order of `columnsOf`. */
-export function aggregateSql(field: FieldRule): string[] {
-  const value = `r.${field.column}`
-
-  switch (field.merge) {
-    case 'least':
-      return [`min(${value})`]
-    case 'greatest':
-      return [`max(${value})`]
-    case 'count':
-      return ['count(*)']
-    case 'union':
-      return [
-        `COALESCE(array_agg(DISTINCT ${value} ORDER BY ${value}) ` +
-          `FILTER (WHERE ${value} IS NOT NULL), '{}')`,
-      ]
-    case 'first':
-      return [`(array_agg(${value} ORDER BY ${EARLIEST_FIRST}))[1]`]
-    case 'last':
-      return [`(array_agg(${value} ORDER BY ${LATEST_FIRST}))[1]`]
-    case 'lastNonNull':
-      return [value, 'r.occurred_at', 'r.position'].map(
-        (picked) =>
-          `(array_agg(${picked} ORDER BY ${LATEST_FIRST}) FILTER (WHERE ${value} IS NOT NULL))[1]`,
-      )
-  }
 }
 
 /**
@@ -60,7 +26,11 @@ export function mergeSql(field: FieldRule, rules: ProjectionRules): string[] {
     case 'count':
       return [`${c} = t.${c} + excluded.${c}`]
     case 'union':
-      return [`${c} = ARRAY(SELECT DISTINCT u FROM unnest(t.${c} || excluded.${c}) u ORDER BY u)`]
+      // Sets are kept in byte order, as the fold sorts them; most batches add nothing new.
+      return [
+        `${c} = CASE WHEN excluded.${c} <@ t.${c} THEN t.${c} ELSE ARRAY(SELECT DISTINCT ` +
+          `u COLLATE "C" FROM unnest(t.${c} || excluded.${c}) u ORDER BY 1) END`,
+      ]
     case 'first':
       return [pickBy(c, keyOf(rules.firstKey, 'firstKey', rules), '<')]
     case 'last':

@@ -1,6 +1,16 @@
-import { aggregateSql, columnsOf, mergeSql } from './merge-sql.js'
+import { foldBatch } from './fold-batch.js'
+import { columnsOf, mergeSql } from './merge-sql.js'
 import type { ProjectedEvent } from './projected-event.js'
-import type { ProjectionRules } from './rules.js'
+import type { FieldRule, ProjectionRules } from './rules.js'
+
+/** @internal One stored column as the upsert receives it. */
+interface InputColumn {
+  name: string
+  /** The element type of its `unnest` parameter. */
+  type: string
+  /** How the row's value is inserted. */
+  select: string
+}
 
 /**
  * @internal Every column a projection stores, in one order: the key, then each rule's columns.
@@ -11,27 +21,19 @@ export function storedColumns(rules: ProjectionRules): string[] {
 }
 
 /**
- * @internal The statement text for a projection written into `table` (the live table, or a
- * rebuild's shadow). It groups the batch per key, aggregates each column, and merges the
- * aggregate into any stored row. Rows are inserted in key order so that two writers lock the
- * rows they share in the same order.
+ * @internal The statement that merges a batch's partial rows (one per key, see `foldBatch`)
+ * into a projection table: the live one, or a rebuild's shadow. Rows are inserted in key order
+ * so that two writers lock the rows they share in the same order.
  */
 export function upsertSql(rules: ProjectionRules, table: string): string {
+  const inputs = inputColumns(rules)
   const key = rules.key.column
-  const inputs = rules.fields.filter((field) => field.merge !== 'count')
-  const inputTypes = [
-    'text',
-    'timestamptz',
-    'bigint',
-    ...inputs.map((field) => field.type),
-  ].map((type, i) => `$${i + 1}::${type}[]`)
-  const inputNames = [key, 'occurred_at', 'position', ...inputs.map((field) => field.column)]
 
   return [
-    `INSERT INTO ${table} AS t (${storedColumns(rules).join(', ')})`,
-    `SELECT r.${key}, ${rules.fields.flatMap(aggregateSql).join(',\n  ')}`,
-    `FROM unnest(${inputTypes.join(', ')}) AS r(${inputNames.join(', ')})`,
-    `GROUP BY r.${key}`,
+    `INSERT INTO ${table} AS t (${inputs.map((input) => input.name).join(', ')})`,
+    `SELECT ${inputs.map((input) => input.select).join(', ')}`,
+    `FROM unnest(${inputs.map((input, i) => `$${i + 1}::${input.type}[]`).join(', ')})`,
+    `  AS r(${inputs.map((input) => input.name).join(', ')})`,
     `ORDER BY r.${key}`,
     `ON CONFLICT (${key}) DO UPDATE SET`,
     `  ${rules.fields.flatMap((field) => mergeSql(field, rules)).join(',\n  ')}`,
@@ -39,22 +41,36 @@ export function upsertSql(rules: ProjectionRules, table: string): string {
 }
 
 /**
- * @internal The parameters of `upsertSql` for a batch, one array per input column, so the
+ * @internal The parameters of `upsertSql` for a batch: one array per stored column, so the
  * statement and its parameter count stay the same whatever the batch size. Null when no event
  * of the batch belongs to this projection.
  */
 export function upsertParameters(
   rules: ProjectionRules,
   events: readonly ProjectedEvent[],
-): unknown[][] | null {
-  const keyed = events.filter((event) => rules.key.from(event) !== null)
-  if (keyed.length === 0) return null
+): Array<Array<string | null>> | null {
+  const rows = foldBatch(rules, events)
+  if (rows.length === 0) return null
 
-  const inputs = rules.fields.filter((field) => field.merge !== 'count')
-  return [
-    keyed.map((event) => rules.key.from(event)),
-    keyed.map((event) => event.occurredAt),
-    keyed.map((event) => event.position),
-    ...inputs.map((field) => keyed.map((event) => field.from(event))),
-  ]
+  return inputColumns(rules).map((_, column) => rows.map((row) => row[column] ?? null))
+}
+
+function inputColumns(rules: ProjectionRules): InputColumn[] {
+  const plain = (name: string, type: string) => ({ name, type, select: `r.${name}` })
+  const ofField = (field: FieldRule): InputColumn[] => {
+    const [name, at, position] = columnsOf(field) as [string, string, string]
+    switch (field.merge) {
+      case 'lastNonNull':
+        return [plain(name, field.type), plain(at, 'timestamptz'), plain(position, 'bigint')]
+      case 'count':
+        return [plain(name, 'bigint')]
+      case 'union':
+        // A set travels as an array literal: unnest cannot take a ragged 2-D array.
+        return [{ name, type: 'text', select: `r.${name}::${field.type}[]` }]
+      default:
+        return [plain(name, field.type)]
+    }
+  }
+
+  return [plain(rules.key.column, 'text'), ...rules.fields.flatMap(ofField)]
 }
