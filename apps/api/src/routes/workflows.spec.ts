@@ -126,6 +126,25 @@ describe('GET /workflows and /workflows/{id}', () => {
     expect(state.updated_at).toMatch(TIMESTAMP)
   })
 
+  it('finds a workflow whose id has a slash, spaces and non-ASCII, percent-encoded', async () => {
+    const id = 'team/alpha 42 ü?#'
+    await storeAndProject(database.db, [
+      decodeBody(
+        {
+          event_id: randomUUID(),
+          event_type: 'x.workflow.step',
+          timestamp: '2025-01-01T00:00:00Z',
+          payload: { workflow_id: id },
+        },
+        'x.workflow.step',
+      ),
+    ])
+
+    const state = await json<State>(`/workflows/${encodeURIComponent(id)}/state`)
+
+    expect(state.workflow_id).toBe(id)
+  })
+
   it('lists the timeline of bc504cbe: its state, then 05, 06 and 07 oldest first', async () => {
     const timeline = await json<{ state: State; events: Array<Record<string, unknown>> }>(
       `/workflows/${WORKFLOW}/timeline`,
