@@ -1,8 +1,9 @@
 /**
  * @module The projection rules of DESIGN section 4, as data: for every projected column, where
- * one event's value comes from and how two partial rows of the same workflow or session merge.
- * The upsert statements are generated from these tables (`upsert-statement.ts`), so a new
- * producer's field is a change to one `from`, and a new column is one line plus a migration.
+ * one event's value comes from and how values merge. A batch is folded per key by these rules
+ * (`fold-batch.ts`) and merged into the stored row by SQL generated from them (`merge-sql.ts`,
+ * `upsert-statement.ts`). So a new producer's field is a change to one `from`, and a new
+ * column is one line here plus a migration.
  */
 import type { ProjectedEvent } from './projected-event.js'
 
@@ -10,9 +11,9 @@ import type { ProjectedEvent } from './projected-event.js'
  * How the values of several events combine. Each kind is commutative and associative, and none
  * counts an event twice unless it is applied twice, so the result is the same in any order.
  *
- * - `least` / `greatest`: the smallest / largest value.
+ * - `least` / `greatest`: the smallest / largest value (times and integers only).
  * - `count`: the number of events (no `from`).
- * - `union`: the sorted set of the non-null values.
+ * - `union`: the set of the non-null values, sorted by UTF-8 bytes.
  * - `first` / `last`: the value of the earliest / latest event by (occurred_at, position), as
  *   held in the projection's `firstKey` / `lastKey` columns. It may be null.
  * - `lastNonNull`: the value of the latest event that has one. Its key is kept beside it in
