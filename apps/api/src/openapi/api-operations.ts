@@ -1,10 +1,11 @@
 import type { Config } from '@historian/config'
-import { z } from 'zod'
+import type { z } from 'zod'
 
+import { agentsQuerySchema, sessionEventsQuerySchema } from '../routes/agents.js'
+import { timelineQuerySchema, workflowsQuerySchema } from '../routes/workflows.js'
 import { ancestorsQuerySchema, descendantsQuerySchema } from '../schemas/causation-query.js'
 import { correlationsQuerySchema } from '../schemas/correlations-query.js'
 import { eventsQuerySchema } from '../schemas/events-query.js'
-import { afterParam, limitParam, offsetParam } from '../schemas/query-params.js'
 import { StatsQuery } from '../schemas/stats-query.js'
 import { StreamQuery } from './response-schemas.js'
 
@@ -30,11 +31,6 @@ const withDepth = {
 
 /** Every route of the API, in the order the reference lists them. */
 export function apiOperations(config: Config): Operation[] {
-  const page = z.object({
-    limit: limitParam(config),
-    offset: offsetParam.optional(),
-    after: afterParam.optional(),
-  })
   const badRequest = { 400: 'A parameter is invalid; `param` names it.' }
   const eventId = { id: 'Event id: a UUID, or the original text of a non-UUID id.' }
   const missing = { ...badRequest, 404: 'No such event.' }
@@ -111,8 +107,8 @@ export function apiOperations(config: Config): Operation[] {
       path: '/workflows',
       tag: 'projections',
       summary: 'Workflows, most recently updated first',
-      query: page,
-      ok: { description: 'A page of workflow states.', schema: arrayOf(anyObject) },
+      query: workflowsQuerySchema(config),
+      ok: { description: 'A page of workflow states.', schema: arrayOf(ref('WorkflowState')) },
       status: badRequest,
     },
     {
@@ -120,7 +116,7 @@ export function apiOperations(config: Config): Operation[] {
       tag: 'projections',
       summary: 'The state of one workflow',
       pathParams: { id: 'Workflow id.' },
-      ok: { description: 'Workflow state.', schema: anyObject },
+      ok: { description: 'Workflow state.', schema: ref('WorkflowState') },
       status: { 404: 'No such workflow.' },
     },
     {
@@ -128,11 +124,12 @@ export function apiOperations(config: Config): Operation[] {
       tag: 'projections',
       summary: 'A workflow state and its events, oldest first',
       pathParams: { id: 'Workflow id.' },
+      query: timelineQuerySchema(config),
       ok: {
         description: '`{"state": ..., "events": [...]}`.',
         schema: {
           type: 'object',
-          properties: { state: anyObject, events: arrayOf(ref('Event')) },
+          properties: { state: ref('WorkflowState'), events: arrayOf(ref('Event')) },
         },
       },
       status: { 404: 'No such workflow.' },
@@ -141,8 +138,8 @@ export function apiOperations(config: Config): Operation[] {
       path: '/agents',
       tag: 'projections',
       summary: 'Agent sessions, most recently seen first',
-      query: page,
-      ok: { description: 'A page of sessions.', schema: arrayOf(anyObject) },
+      query: agentsQuerySchema(config),
+      ok: { description: 'A page of sessions.', schema: arrayOf(ref('AgentSession')) },
       status: badRequest,
     },
     {
@@ -150,7 +147,7 @@ export function apiOperations(config: Config): Operation[] {
       tag: 'projections',
       summary: 'One agent session',
       pathParams: { session_id: 'Agent session id.' },
-      ok: { description: 'The session.', schema: anyObject },
+      ok: { description: 'The session.', schema: ref('AgentSession') },
       status: { 404: 'No such session.' },
     },
     {
@@ -158,7 +155,7 @@ export function apiOperations(config: Config): Operation[] {
       tag: 'projections',
       summary: 'Events of one agent session',
       pathParams: { session_id: 'Agent session id.' },
-      query: page,
+      query: sessionEventsQuerySchema(config),
       ok: { description: 'A page of events.', schema: arrayOf(ref('Event')) },
       status: { ...badRequest, 404: 'No such session.' },
     },

@@ -1,5 +1,7 @@
 import type { Config } from '@historian/config'
 
+import { AgentSessionView } from '../routes/agents.js'
+import { WorkflowStateView } from '../routes/workflows.js'
 import { apiOperations, type Operation } from './api-operations.js'
 import { queryParameters, toJsonSchema, type ParameterObject } from './query-parameters.js'
 import { EventView, Problem, StatsResponse } from './response-schemas.js'
@@ -45,6 +47,8 @@ export function buildOpenApiDocument(config: Config): Record<string, unknown> {
         Event: toJsonSchema(EventView),
         Problem: toJsonSchema(Problem),
         Stats: toJsonSchema(StatsResponse),
+        WorkflowState: toJsonSchema(WorkflowStateView),
+        AgentSession: toJsonSchema(AgentSessionView),
       },
     },
   }

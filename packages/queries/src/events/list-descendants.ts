@@ -32,42 +32,45 @@ export class CausationLimitError extends Error {
  * Every event below `eventId` through `parent_ids`, each once at its shortest depth, down to
  * `maxDepth` levels: nearest level first, each level in (occurred_at, position) order.
  *
- * A breadth-first walk, one query per level on the GIN index of `parent_ids`; events already
- * seen are skipped, which handles diamonds and cuts cycles. A recursive CTE would revisit
- * every path through a diamond and, in a cycle, go round until the depth limit.
+ * The breadth-first walk runs in the server (`event_descendant_links`, migration 0004): one
+ * GIN lookup per level, skipping events already seen, which handles diamonds and cuts cycles.
+ * A recursive CTE would revisit every path through a diamond and, in a cycle, go round until
+ * the depth limit; a walk driven from here would cost a round trip per level.
  */
 export async function listDescendants(
   db: Kysely<Database>,
   eventId: string,
   maxDepth: number,
 ): Promise<CausationNode[]> {
-  const seen = new Set([eventId])
-  const found: CausationNode[] = []
-  let frontier = [eventId]
+  const limit = MAX_CAUSATION_EVENTS
+  const rows = await db
+    .selectFrom(
+      sql<DescendantLink>`(
+        SELECT * FROM event_descendant_links(${eventId}::uuid, ${maxDepth}::int, ${limit}::int)
+        WITH ORDINALITY AS walk(pos, id, parents, depth, ord)
+      )`.as('link'),
+    )
+    .innerJoin('events', 'events.position', 'link.pos')
+    .select(['link.depth', ...EVENT_ROW_COLUMNS.map((column) => `events.${column}` as const)])
+    .orderBy('link.ord')
+    .execute()
+  if (rows.length > MAX_CAUSATION_EVENTS) throw new CausationLimitError(MAX_CAUSATION_EVENTS)
 
-  for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
-    const rows = await db
-      .selectFrom('events')
-      .select(EVENT_ROW_COLUMNS)
-      .where('parent_ids', '&&', sql<string[]>`${frontier}::uuid[]`)
-      .orderBy('occurred_at')
-      .orderBy('position')
-      .execute()
+  // Each level is in (occurred_at, position) order, so an index within a level ranks parents.
+  const rankByLevel = [new Map([[eventId, 0]])]
+  return rows.map(({ depth, ...row }): CausationNode => {
+    const level = (rankByLevel[depth] ??= new Map())
+    level.set(row.event_id, level.size)
+    return { row, depth, via: earliestParent(row.parent_ids, rankByLevel[depth - 1]!) }
+  })
+}
 
-    // The frontier is itself in (occurred_at, position) order, so its index ranks the parents.
-    const rank = new Map(frontier.map((id, index) => [id, index]))
-    const next: string[] = []
-    for (const row of rows) {
-      if (seen.has(row.event_id)) continue
-      seen.add(row.event_id)
-      next.push(row.event_id)
-      found.push({ row, depth, via: earliestParent(row.parent_ids, rank) })
-    }
-    if (found.length > MAX_CAUSATION_EVENTS) throw new CausationLimitError(MAX_CAUSATION_EVENTS)
-    frontier = next
-  }
-
-  return found
+interface DescendantLink {
+  pos: string
+  id: string
+  parents: string[]
+  depth: number
+  ord: string
 }
 
 function earliestParent(parentIds: string[], rank: Map<string, number>): string {

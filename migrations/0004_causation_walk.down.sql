@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS event_descendant_links(uuid, integer, integer);
