@@ -8,7 +8,9 @@ import { readStoredEvents, type ReplayBatchLimits } from './read-stored-events.j
 import { PROJECTIONS } from './rules.js'
 import { storedColumns } from './upsert-statement.js'
 
+/** Events read and projected per replay batch. */
 export const DEFAULT_REBUILD_BATCH_EVENTS = 2000
+/** Body bytes per replay batch, so that large bodies do not fill memory. */
 export const DEFAULT_REBUILD_BATCH_BYTES = 32 * 1024 * 1024
 
 /** Any fixed number works; it only keeps two rebuilds from running at the same time. */
@@ -32,12 +34,14 @@ export interface RebuildProgress {
   elapsedMs: number
 }
 
+/** Batch limits (defaults above) and a progress callback, called after every batch. */
 export interface RebuildOptions {
   batchEvents?: number
   batchBytes?: number
   onProgress?: (progress: RebuildProgress) => void
 }
 
+/** What a finished rebuild did. */
 export interface RebuildResult {
   eventsReplayed: number
   workflows: number
