@@ -38,6 +38,16 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
       const admin = createClient(withDatabase(inject('databaseUrl'), 'postgres'))
       await admin.connect()
       try {
+        // Ending a pool resolves before its sockets are closed; dropping with FORCE at once
+        // would kill those sessions and surface as errors in whichever client still held one.
+        for (let i = 0; i < 50; i++) {
+          const open = await admin.query(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          )
+          if (open.rows[0].n === 0) break
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
         await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
       } finally {
         await admin.end()

@@ -36,6 +36,9 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   // hand; with no listener that event would crash the process. The failed query is what callers
   // act on, so the event itself is only swallowed here.
   pool.on('connect', (client) => client.on('error', () => undefined))
+  // Likewise an idle client losing its server is reported on the pool; the next checkout simply
+  // opens a new connection. Callers add their own listener to log it.
+  pool.on('error', () => undefined)
   return pool
 }
 
