@@ -122,6 +122,7 @@ describe('GET /events', () => {
     ['event_type=agent.*.started', ['scoutStart', 'builderStart']],
     ['event_type=command.ack,bmad.workflow.completed', ['ack', 'wfDone']],
     ['event_type=command.*,agent.scout.', ['scoutStart', 'scoutBeat', 'command', 'ack']],
+    ['event_type=*&limit=5', ['otherWf', 'wfStart', 'scoutStart', 'builderStart', 'scoutBeat']],
     ['event_type=nothing.*', []],
     ['event_type=nothing.here', []],
   ])('matches the pattern %s', async (query, expected) => {

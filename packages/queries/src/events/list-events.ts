@@ -23,7 +23,10 @@ export async function listEvents(
   filter: EventFilter,
   page: PageRequest,
 ): Promise<EventPage> {
-  const types = filter.eventType ? await resolveEventTypes(db, filter.eventType) : undefined
+  // A bare `*` matches every type: no type condition at all beats one per known type.
+  const everyType = filter.eventType?.likes.includes('%') ?? false
+  const pattern = everyType ? undefined : filter.eventType
+  const types = pattern ? await resolveEventTypes(db, pattern) : undefined
   if (types?.length === 0) return { rows: [], next: null }
 
   const rows =
