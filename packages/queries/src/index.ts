@@ -64,10 +64,14 @@ export {
 export { listEvents } from './events/list-events.js'
 export { resolveEventTypes } from './events/resolve-event-types.js'
 export { latestPosition } from './stream/latest-position.js'
-export { loadEvents, type StreamEventRow } from './stream/load-events.js'
-export { scanEvents, type ScanRequest } from './stream/scan-events.js'
+export {
+  readStreamPage,
+  type StreamEventRow,
+  type StreamPage,
+  type StreamPageRequest,
+} from './stream/read-stream-page.js'
 export {
   matchesStreamFilter,
-  type EventSummary,
   type StreamFilter,
+  type StreamFilterColumns,
 } from './stream/stream-filter.js'

@@ -1,4 +1,10 @@
-import { matchesStreamFilter, type EventSummary, type StreamFilter } from '@historian/queries'
+import {
+  matchesStreamFilter,
+  type StreamFilter,
+  type StreamFilterColumns,
+} from '@historian/queries'
+import type { Socket } from 'node:net'
+
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 
@@ -75,34 +81,48 @@ export class ClientSession {
     return this.#mode !== 'closed'
   }
 
-  /** Whether the fan-out must load this event's body for this client. */
-  wants(position: bigint, summary: EventSummary): boolean {
-    return (
-      this.#mode === 'live' && position > this.#cursor && matchesStreamFilter(this.filter, summary)
-    )
+  /**
+   * Starts a page of live events; false when the client is not live. A client still holding
+   * more than `maxBufferedBytes` from earlier pages is closed with 4008 instead, so it costs
+   * bounded memory (the frames of a page are shared by every client). The socket is corked, so
+   * that the page leaves in one write rather than a system call per frame; ws has no cork of
+   * its own, hence its socket.
+   */
+  beginPage(): boolean {
+    if (this.#mode !== 'live') return false
+    if (this.#ws.bufferedAmount > this.#maxBufferedBytes) {
+      this.#closeSlow()
+      return false
+    }
+    socketOf(this.#ws)?.cork()
+    return true
+  }
+
+  /** Sends what the page gave this client. */
+  endPage(): void {
+    if (socketOf(this.#ws)?.writableCorked) socketOf(this.#ws)?.uncork()
   }
 
   /**
-   * A live event, offered in position order. A client that has fallen more than
-   * `maxBufferedBytes` behind is closed with 4008 instead, so that it costs bounded memory.
+   * Whether this live client takes the event: it comes after the cursor and passes the filter.
+   * An event that does not pass moves the cursor past it.
    */
-  offer(position: bigint, summary: EventSummary, frame: Buffer | null | undefined): void {
-    if (this.#mode !== 'live' || position <= this.#cursor) return
+  admits(position: bigint, event: StreamFilterColumns): boolean {
+    if (this.#mode !== 'live' || position <= this.#cursor) return false
+    if (matchesStreamFilter(this.filter, event)) return true
 
-    if (!frame || !matchesStreamFilter(this.filter, summary)) {
-      this.#cursor = position
-      return
-    }
+    this.#cursor = position
+    return false
+  }
 
-    if (this.#ws.bufferedAmount > this.#maxBufferedBytes) {
-      this.#closeSlow()
-      return
-    }
+  /** Sends an admitted live event; null (an event that cannot be rendered) is skipped. */
+  send(position: bigint, frame: Buffer | null): boolean {
+    this.#cursor = position
+    if (!frame) return false
 
     this.#ws.send(frame, { binary: false })
-    this.#cursor = position
     this.#lastSent = position
-    this.#metrics.framesSent.inc({ type: 'event' })
+    return true
   }
 
   /** Sends a replayed page; `drained` then says when the socket has taken it. */
@@ -151,10 +171,18 @@ export class ClientSession {
     if (caughtUp) this.#sendControl(caughtUpFrame(this.#cursor), 'caught_up')
   }
 
-  /** A protocol ping each interval; a peer that did not answer the last one is dropped. */
+  /**
+   * A protocol ping each interval; a peer that did not answer the last one is dropped. While
+   * frames still wait in its buffer the ping waits behind them, so such a peer is not reading
+   * rather than provably dead: it is closed as too slow, with where to resume.
+   */
   heartbeat(now: Date): void {
     if (this.#mode === 'closed') return
     if (!this.#alive) {
+      if (this.#ws.bufferedAmount > 0) {
+        this.#closeSlow()
+        return
+      }
       this.#logger.info({ cursor: this.#cursor.toString() }, 'stream client stopped answering')
       this.#ws.terminate()
       return
@@ -207,4 +235,8 @@ export class ClientSession {
     this.#ws.send(frame)
     this.#metrics.framesSent.inc({ type })
   }
+}
+
+function socketOf(ws: WebSocket): Socket | null | undefined {
+  return (ws as unknown as { _socket?: Socket | null })._socket
 }

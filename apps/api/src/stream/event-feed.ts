@@ -1,11 +1,14 @@
 import type { Database } from '@historian/db'
-import { latestPosition, loadEvents, type EventSummary } from '@historian/queries'
+import {
+  latestPosition,
+  readStreamPage,
+  type StreamEventRow,
+  type StreamPageRequest,
+} from '@historian/queries'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 
 import type { Fanout } from './fanout.js'
-import { renderFrame } from './render-frame.js'
-import { scanPage, type PageLimits } from './scan-page.js'
 import type { StreamMetrics } from './stream-metrics.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000
@@ -16,7 +19,7 @@ export interface EventFeedOptions {
   /** A connection of its own, so that replays and REST queries never delay live events. */
   db: Kysely<Database>
   fanout: Fanout
-  limits: PageLimits
+  page: Pick<StreamPageRequest, 'limit' | 'maxBytes'>
   /** The slow poll that covers doorbells that never came. */
   pollIntervalMs: number
   metrics: StreamMetrics
@@ -105,46 +108,41 @@ export class EventFeed {
   }
 
   async #readNew(rangAt: number | null): Promise<void> {
-    const { db, fanout, limits, metrics } = this.#options
+    const { db, fanout, page, metrics } = this.#options
     metrics.feedReads.inc()
 
+    if (fanout.size === 0 && (await this.#skipWhileAlone())) return
+
     for (;;) {
-      const after = this.#position as bigint
-      const page = await scanPage(db, after, limits)
-      if (page.summaries.length === 0 || this.#closed) return
+      const { events, complete } = await readStreamPage(db, {
+        after: this.#position as bigint,
+        ...page,
+      })
+      if (events.length === 0 || this.#closed) return
 
-      const frames = await this.#loadWanted(page.summaries)
-      fanout.deliver(page.summaries, frames)
-      this.#position = BigInt((page.summaries.at(-1) as EventSummary).position)
+      const sent = fanout.deliver(events)
+      this.#position = BigInt((events.at(-1) as StreamEventRow).position)
+      metrics.framesSent.inc({ type: 'event' }, sent)
 
-      if (rangAt !== null) {
+      if (rangAt !== null && sent > 0) {
         const seconds = (performance.now() - rangAt) / 1000
-        for (let i = 0; i < frames.size; i++) metrics.commitToFrameSeconds.observe(seconds)
+        for (let i = 0; i < events.length; i++) metrics.commitToFrameSeconds.observe(seconds)
       }
-      if (page.complete) return
+      if (complete) return
     }
   }
 
   /**
-   * Loads the bodies some live client wants. Clients can go live while a load is awaited, so
-   * the question is asked again until every wanted body is here; `deliver` then runs in the
-   * same tick as the last answer.
+   * With no client connected there is nobody to read bodies for: the feed moves to the live
+   * head instead. Only if still nobody has connected when the answer comes (a client that did
+   * starts from the old position and needs the events in between).
    */
-  async #loadWanted(summaries: readonly EventSummary[]): Promise<Map<string, Buffer | null>> {
-    const { db, fanout, logger } = this.#options
-    const frames = new Map<string, Buffer | null>()
+  async #skipWhileAlone(): Promise<boolean> {
+    const head = await latestPosition(this.#options.db)
+    if (this.#options.fanout.size > 0) return false
 
-    for (;;) {
-      const missing = summaries
-        .filter((summary) => !frames.has(summary.position) && fanout.wants(summary))
-        .map((summary) => summary.position)
-      if (missing.length === 0) return frames
-
-      for (const row of await loadEvents(db, missing)) {
-        frames.set(row.position, renderFrame(row, logger))
-      }
-      for (const position of missing) if (!frames.has(position)) frames.set(position, null)
-    }
+    if (head > (this.#position as bigint)) this.#position = head
+    return true
   }
 
   #retryDelay(): number {

@@ -1,10 +1,17 @@
-import type { EventSummary } from '@historian/queries'
+import type { StreamEventRow } from '@historian/queries'
+import type { Logger } from 'pino'
 
 import type { ClientSession } from './client-session.js'
+import { renderFrame } from './render-frame.js'
 
 /** Every connected client of this process, and the in-memory delivery of new events to them. */
 export class Fanout {
   readonly #sessions = new Set<ClientSession>()
+  readonly #logger: Logger
+
+  constructor(logger: Logger) {
+    this.#logger = logger
+  }
 
   get size(): number {
     return this.#sessions.size
@@ -22,27 +29,29 @@ export class Fanout {
     this.#sessions.delete(session)
   }
 
-  /** Whether any live client would be sent this event. */
-  wants(summary: EventSummary): boolean {
-    const position = BigInt(summary.position)
-    for (const session of this.#sessions) {
-      if (session.wants(position, summary)) return true
-    }
-    return false
-  }
-
   /**
-   * Offers a page of new events, in position order, to every client; each takes what passes
-   * its filter. Synchronous, so no client changes state halfway through a page.
+   * Offers a page of new events, in position order, to every live client; each takes what
+   * passes its filter. Synchronous, so no client changes state halfway through a page. A frame
+   * is rendered once, when the first client takes it, and shared. Client by client rather than
+   * event by event, so that each socket gets its page in one write as soon as it is ready.
+   * Returns how many frames were sent.
    */
-  deliver(
-    summaries: readonly EventSummary[],
-    frames: ReadonlyMap<string, Buffer | null>,
-  ): void {
-    for (const summary of summaries) {
-      const position = BigInt(summary.position)
-      const frame = frames.get(summary.position)
-      for (const session of this.#sessions) session.offer(position, summary, frame)
+  deliver(events: readonly StreamEventRow[]): number {
+    const positions = events.map((event) => BigInt(event.position))
+    const frames = new Array<Buffer | null | undefined>(events.length)
+    let sent = 0
+
+    for (const session of this.#sessions) {
+      if (!session.beginPage()) continue
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as StreamEventRow
+        if (!session.admits(positions[i] as bigint, event)) continue
+
+        frames[i] ??= renderFrame(event, this.#logger)
+        if (session.send(positions[i] as bigint, frames[i] ?? null)) sent++
+      }
+      session.endPage()
     }
+    return sent
   }
 }

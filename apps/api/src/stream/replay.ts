@@ -1,18 +1,17 @@
 import type { Database } from '@historian/db'
-import { loadEvents } from '@historian/queries'
+import { readStreamPage, type StreamPageRequest } from '@historian/queries'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 
 import type { ClientSession } from './client-session.js'
 import type { EventFeed } from './event-feed.js'
 import { renderFrame } from './render-frame.js'
-import { scanPage, type PageLimits } from './scan-page.js'
 import type { StreamMetrics } from './stream-metrics.js'
 
 export interface ReplayOptions {
   db: Kysely<Database>
   feed: EventFeed
-  limits: PageLimits
+  page: Pick<StreamPageRequest, 'limit' | 'maxBytes'>
   /** Read the next page only once the socket holds at most this much. */
   lowWaterBytes: number
   metrics: StreamMetrics
@@ -32,25 +31,23 @@ export async function replayThenGoLive(
   session: ClientSession,
   options: ReplayOptions,
 ): Promise<void> {
-  const { db, feed, limits, lowWaterBytes, metrics, logger } = options
+  const { db, feed, page, lowWaterBytes, metrics, logger } = options
   const started = performance.now()
 
   while (session.isOpen) {
     const target = feed.position as bigint
-    const page = await scanPage(db, session.cursor, limits, session.filter)
-    const rows = await loadEvents(
-      db,
-      page.summaries.map((summary) => summary.position),
-    )
+    const { events, complete } = await readStreamPage(db, {
+      after: session.cursor,
+      filter: session.filter,
+      ...page,
+    })
     if (!session.isOpen) return
 
     session.replay(
-      rows.map((row) => ({ position: BigInt(row.position), frame: renderFrame(row, logger) })),
+      events.map((row) => ({ position: BigInt(row.position), frame: renderFrame(row, logger) })),
     )
-    const last = page.summaries.at(-1)
-    if (last) session.advanceTo(BigInt(last.position))
 
-    if (page.complete) {
+    if (complete) {
       session.advanceTo(target)
       if ((feed.position as bigint) <= session.cursor) {
         session.goLive(true)

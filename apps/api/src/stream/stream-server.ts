@@ -14,16 +14,15 @@ import { DEFAULT_POLL_INTERVAL_MS, EventFeed } from './event-feed.js'
 import { Fanout } from './fanout.js'
 import { rejectUpgrade } from './reject-upgrade.js'
 import { replayThenGoLive } from './replay.js'
-import type { PageLimits } from './scan-page.js'
 import { parseStreamRequest, type StreamRequest } from './stream-request.js'
 import { createStreamMetrics } from './stream-metrics.js'
 
 const MiB = 1024 * 1024
 
 /** One read of the live feed: enough for a busy second, bounded in memory. */
-const FEED_PAGE: PageLimits = { rows: 1000, bytes: 8 * MiB }
+const FEED_PAGE = { limit: 1000, maxBytes: 8 * MiB }
 /** One page of a replay; the next is read when the client has taken most of it. */
-const REPLAY_PAGE: PageLimits = { rows: 500, bytes: 4 * MiB }
+const REPLAY_PAGE = { limit: 500, maxBytes: 4 * MiB }
 const REPLAY_LOW_WATER_BYTES = MiB
 /** Clients send only `ping`; anything much larger is a mistake. */
 const MAX_CLIENT_MESSAGE_BYTES = 4096
@@ -56,7 +55,7 @@ export function attachStream(
   const logger = deps.logger.child({ component: 'api.stream' })
   const path = `${config.API_PREFIX}/events/stream`
 
-  const fanout = new Fanout()
+  const fanout = new Fanout(logger)
   const metrics = createStreamMetrics(deps.registry, () => fanout.size)
   const feedPool = createPool(config.DATABASE_URL, {
     max: 1,
@@ -67,7 +66,7 @@ export function attachStream(
   const feed = new EventFeed({
     db: createDatabase(feedPool),
     fanout,
-    limits: FEED_PAGE,
+    page: FEED_PAGE,
     pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
     metrics,
     logger: deps.logger.child({ component: 'api.stream.feed' }),
@@ -141,7 +140,7 @@ export function attachStream(
     replayThenGoLive(session, {
       db: deps.db,
       feed,
-      limits: REPLAY_PAGE,
+      page: REPLAY_PAGE,
       lowWaterBytes: REPLAY_LOW_WATER_BYTES,
       metrics,
       logger: clientLogger,

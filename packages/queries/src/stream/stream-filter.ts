@@ -9,19 +9,17 @@ export interface StreamFilter {
   correlationId?: string | undefined
 }
 
-/** The columns of an event that a stream filter reads, and the size of its body. */
-export interface EventSummary {
-  position: string
+/** The columns of an event that a stream filter reads. */
+export interface StreamFilterColumns {
   event_type: string
   routing_key: string
   workflow_id: string | null
   session_id: string | null
   correlation_id: string | null
-  body_bytes: number
 }
 
-/** Whether `event` passes `filter`, in memory; `scanEvents` applies the same rules in SQL. */
-export function matchesStreamFilter(filter: StreamFilter, event: EventSummary): boolean {
+/** Whether `event` passes `filter`, in memory; `readStreamPage` applies the same rules in SQL. */
+export function matchesStreamFilter(filter: StreamFilter, event: StreamFilterColumns): boolean {
   if (filter.routingKey !== undefined && event.routing_key !== filter.routingKey) return false
   if (filter.workflowId !== undefined && event.workflow_id !== filter.workflowId) return false
   if (filter.sessionId !== undefined && event.session_id !== filter.sessionId) return false
