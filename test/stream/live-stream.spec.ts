@@ -45,7 +45,6 @@ describe('the live stream across real ingest and API processes', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('stream_e2e')
-    database.pool.on('error', () => undefined)
     topology = await createTestTopology('stream')
     const env = { ...topology.env, DATABASE_URL: database.url }
 

@@ -7,8 +7,6 @@ import { Registry } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js'
-// Brings in the types of `inject('databaseUrl')`, which database.ts uses.
-import type {} from '../../../../test/support/global-setup.js'
 import { appendTestEvents } from '../../../../test/support/stream-events.js'
 import { StreamClient } from '../../../../test/support/stream-client.js'
 import { LISTENER_APPLICATION_NAME } from './doorbell.js'
@@ -26,8 +24,6 @@ const running: RunningStream[] = []
 
 beforeAll(async () => {
   database = await createTestDatabase('stream')
-  // DROP DATABASE ... WITH FORCE can reach pooled sessions that are still closing.
-  database.pool.on('error', () => undefined)
 })
 
 afterAll(async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js'
-import type {} from '../../../../test/support/global-setup.js'
 import { appendTestEvents } from '../../../../test/support/stream-events.js'
 import { parseEventTypePattern } from '../event-type-pattern.js'
 import { readStreamPage } from './read-stream-page.js'
@@ -12,7 +11,6 @@ describe('readStreamPage', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('stream_page')
-    database.pool.on('error', () => undefined)
     positions = await appendTestEvents(database.pool, [
       { eventType: 'a.one', payload: `{"blob":"${'x'.repeat(4000)}"}` },
       { eventType: 'b.two', workflowId: 'wf-1' },
