@@ -1,0 +1,2 @@
+DROP INDEX events_occurred_idx;
+CREATE INDEX events_occurred_idx ON events (occurred_at, position);
