@@ -30,7 +30,7 @@ export interface ClientSessionOptions {
 /** A frame replayed from the history; null for an event that could not be rendered. */
 export interface ReplayedFrame {
   position: bigint
-  frame: Buffer | null
+  frame: string | null
 }
 
 /**
@@ -115,12 +115,20 @@ export class ClientSession {
     return false
   }
 
-  /** Sends an admitted live event; null (an event that cannot be rendered) is skipped. */
-  send(position: bigint, frame: Buffer | null): boolean {
+  /**
+   * Sends an admitted live event, given as a complete wire frame (`wireTextFrame`); null (an
+   * event that cannot be rendered) is skipped. The frame goes straight to the socket, behind
+   * whatever ws has written: ws queues nothing of its own without compression, which the
+   * stream does not use.
+   */
+  send(position: bigint, wireFrame: Buffer | null): boolean {
     this.#cursor = position
-    if (!frame) return false
+    const socket = socketOf(this.#ws)
+    if (!wireFrame || this.#ws.readyState !== this.#ws.OPEN || !socket || socket.destroyed) {
+      return false
+    }
 
-    this.#ws.send(frame, { binary: false })
+    socket.write(wireFrame)
     this.#lastSent = position
     return true
   }
@@ -129,23 +137,20 @@ export class ClientSession {
   replay(frames: readonly ReplayedFrame[]): void {
     if (this.#mode !== 'replaying') return
 
+    const last = frames.findLast((entry) => entry.frame !== null)
     let sent = 0
-    let last: Buffer | undefined
-    for (const { position, frame } of frames) {
-      if (frame) {
-        if (last) this.#ws.send(last, { binary: false })
-        last = frame
-        sent++
-        this.#lastSent = position
-      }
+    for (const entry of frames) {
+      const { position, frame } = entry
       this.#cursor = position
-    }
+      if (frame === null) continue
 
-    if (last) {
-      const final = last
-      this.#flushed = new Promise((resolve) => {
-        this.#ws.send(final, { binary: false }, () => resolve())
-      })
+      if (entry === last) {
+        this.#flushed = new Promise((resolve) => this.#ws.send(frame, () => resolve()))
+      } else {
+        this.#ws.send(frame)
+      }
+      this.#lastSent = position
+      sent++
     }
     if (sent > 0) this.#metrics.framesSent.inc({ type: 'event' }, sent)
   }

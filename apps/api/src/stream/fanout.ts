@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 
 import type { ClientSession } from './client-session.js'
 import { renderFrame } from './render-frame.js'
+import { wireTextFrame } from './wire-frame.js'
 
 /** Every connected client of this process, and the in-memory delivery of new events to them. */
 export class Fanout {
@@ -47,11 +48,15 @@ export class Fanout {
         const event = events[i] as StreamEventRow
         if (!session.admits(positions[i] as bigint, event)) continue
 
-        frames[i] ??= renderFrame(event, this.#logger)
+        frames[i] ??= wireFrameOf(renderFrame(event, this.#logger))
         if (session.send(positions[i] as bigint, frames[i] ?? null)) sent++
       }
       session.endPage()
     }
     return sent
   }
+}
+
+function wireFrameOf(text: string | null): Buffer | null {
+  return text === null ? null : wireTextFrame(text)
 }

@@ -2,15 +2,15 @@ import { renderEventJson } from '@historian/envelope'
 import type { StreamEventRow } from '@historian/queries'
 
 /**
- * An event frame as UTF-8 bytes, built once per event and shared by every client that gets it.
- * The envelope is spliced in as text, so its numbers keep every digit.
+ * An event frame's text, built once per event and shared by every client that gets it. The
+ * envelope is spliced in as text, so its numbers keep every digit.
  */
-export function eventFrame(row: StreamEventRow): Buffer {
-  const text =
+export function eventFrame(row: StreamEventRow): string {
+  return (
     `{"type":"event","position":${row.position}` +
     `,"routing_key":${JSON.stringify(row.routing_key)}` +
     `,"envelope":${renderEventJson(row)}}`
-  return Buffer.from(text)
+  )
 }
 
 /** Six fractional digits, like every other time the API prints. */
