@@ -40,6 +40,7 @@ export class EventFeed {
   /** When the oldest doorbell not yet read arrived (performance.now()), for the latency metric. */
   #rangAt: number | null = null
   #failures = 0
+  #retrying = false
   #poll: NodeJS.Timeout | undefined
   #closed = false
 
@@ -71,7 +72,7 @@ export class EventFeed {
 
   /** A doorbell (with the position it announced) or a poll (without). */
   ring(announced?: string): void {
-    if (this.#closed || this.#position === null) return
+    if (this.#closed || this.#retrying || this.#position === null) return
     if (announced !== undefined) {
       if (!this.#reading && isAtOrBelow(announced, this.#position)) return
       this.#rangAt ??= performance.now()
@@ -97,11 +98,20 @@ export class EventFeed {
         const rangAt = this.#rangAt
         this.#rangAt = null
         await this.#readNew(rangAt)
+        if (this.#failures > 0) this.#options.logger.info('reading new events again')
         this.#failures = 0
       } while (this.#again && !this.#closed)
     } catch (err) {
-      this.#options.logger.warn({ err }, 'reading new events failed; retrying')
-      setTimeout(() => this.ring(), this.#retryDelay()).unref()
+      const log = this.#options.logger
+      if (this.#failures === 0) log.warn({ err }, 'reading new events failed; retrying')
+      else log.debug({ err }, 'reading new events failed again')
+
+      // One retry at a time: doorbells and polls wait for it rather than fail alongside.
+      this.#retrying = true
+      setTimeout(() => {
+        this.#retrying = false
+        this.ring()
+      }, this.#retryDelay()).unref()
     } finally {
       this.#reading = false
     }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js'
 import { appendTestEvents } from '../../../../test/support/stream-events.js'
+import { TcpProxy } from '../../../../test/support/tcp-proxy.js'
 import { StreamClient } from '../../../../test/support/stream-client.js'
 import { LISTENER_APPLICATION_NAME } from './doorbell.js'
 import { attachStream, type StreamServer } from './stream-server.js'
@@ -279,6 +280,32 @@ describe('WS /events/stream under faults', () => {
     expect(client.positions).toEqual(range(first[0] as number, after.at(-1) as number))
     expect(during.length).toBe(5)
     client.close()
+  })
+
+  it('catches up with nothing lost after its database connections are cut or stalled', async () => {
+    const target = new URL(database.url)
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    await proxy.start()
+    const proxied = new URL(database.url)
+    proxied.hostname = '127.0.0.1'
+    proxied.port = String(proxy.port)
+    const stream = await startStream({ DATABASE_URL: proxied.toString() })
+    const client = await StreamClient.connect(stream.url)
+    const [first] = await append(2)
+
+    for (const fault of ['cut', 'stall'] as const) {
+      proxy[fault]()
+      await append(5)
+      await new Promise((resolve) => setTimeout(resolve, 700))
+      proxy.restore()
+    }
+    const [last] = await append(1)
+    await client.waitForPosition(last as number, 20_000)
+
+    expect(client.positions).toEqual(range(first as number, last as number))
+    client.close()
+    await stream.close()
+    await proxy.close()
   })
 
   it('finds events whose doorbell never rang with the slow poll', async () => {
