@@ -87,6 +87,7 @@ try {
   ).flat()
   await doorbells.client.end()
   report(published, stored, records, doorbells.log, measuredFrom)
+  console.log(await serverSideLatency(api))
   if (stored.length < published) {
     console.log(`ingest output:\n${ingest.output().slice(-3000)}`)
     console.log(`api output:\n${api.output().slice(-3000)}`)
@@ -224,6 +225,28 @@ function report(
   )
   console.log(`frames lost: ${lost} (duplicates ${duplicates}, unexpected ${unexpected})`)
   if (published !== stored.length || lost > 0 || duplicates > 0) process.exitCode = 1
+}
+
+/**
+ * The API's own view from its histogram (doorbell received to frame written to the last
+ * socket), for the whole run: the bucket bounds that p50 and p99 fall under.
+ */
+async function serverSideLatency(api: RunningProcess): Promise<string> {
+  const text = await (await fetch(`${api.url}/metrics`)).text()
+  const pattern = /^historian_ws_commit_to_frame_seconds_bucket\{le="([^"]+)"\} (\d+)/gm
+  const buckets = [...text.matchAll(pattern)].map((match) => ({
+    le: match[1] as string,
+    count: Number(match[2]),
+  }))
+  const total = buckets.at(-1)?.count ?? 0
+  const under = (q: number) => {
+    const bucket = buckets.find((b) => b.count >= q * total)
+    return bucket?.le === '+Inf' ? 'over 2.5 s' : `<= ${Number(bucket?.le) * 1000} ms`
+  }
+  return (
+    'API side, doorbell to last socket write (whole run, from its histogram): ' +
+    `p50 ${under(0.5)}, p99 ${under(0.99)}`
+  )
 }
 
 /** Arrival of the first doorbell at or above `position`; doorbells come in position order. */
