@@ -1,10 +1,10 @@
+import type { Socket } from 'node:net'
+
 import {
   matchesStreamFilter,
   type StreamFilter,
   type StreamFilterColumns,
 } from '@historian/queries'
-import type { Socket } from 'node:net'
-
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 

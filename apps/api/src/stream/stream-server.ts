@@ -169,8 +169,12 @@ export function attachStream(
 
       const sessions = [...fanout.sessions]
       for (const session of sessions) session.close(1001, 'server shutting down')
-      const closed = Promise.all(sessions.map((session) => session.closed))
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))])
+      let grace: NodeJS.Timeout | undefined
+      await Promise.race([
+        Promise.all(sessions.map((session) => session.closed)),
+        new Promise((resolve) => (grace = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
+      ])
+      clearTimeout(grace)
       for (const session of fanout.sessions) session.terminate()
 
       wss.close()
