@@ -12,12 +12,19 @@ import type { Fanout } from './fanout.js'
 import type { StreamMetrics } from './stream-metrics.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000
+/** Far above any healthy read of one page; a read this slow is taken for a dead connection. */
+export const DEFAULT_READ_TIMEOUT_MS = 15_000
 const RETRY_MIN_MS = 100
 const RETRY_MAX_MS = 5_000
 
 export interface EventFeedOptions {
-  /** A connection of its own, so that replays and REST queries never delay live events. */
-  db: Kysely<Database>
+  /**
+   * Opens the feed's own connection (so that replays and REST queries never delay live
+   * events), and opens it again when a read outlives `readTimeoutMs`: a half-open socket never
+   * errors, and would otherwise hold the live stream until the kernel gives up on it.
+   */
+  openDatabase: () => Kysely<Database>
+  readTimeoutMs: number
   fanout: Fanout
   page: Pick<StreamPageRequest, 'limit' | 'maxBytes'>
   /** The slow poll that covers doorbells that never came. */
@@ -43,9 +50,11 @@ export class EventFeed {
   #retrying = false
   #poll: NodeJS.Timeout | undefined
   #closed = false
+  #db: Kysely<Database>
 
   constructor(options: EventFeedOptions) {
     this.#options = options
+    this.#db = options.openDatabase()
   }
 
   /** The position live delivery has reached; null until the feed has started. */
@@ -57,7 +66,7 @@ export class EventFeed {
   async start(): Promise<void> {
     while (!this.#closed && this.#position === null) {
       try {
-        this.#position = await latestPosition(this.#options.db)
+        this.#position = await this.#timed(latestPosition(this.#db))
       } catch (err) {
         this.#options.logger.warn({ err }, 'cannot read the live head yet; retrying')
         await sleep(this.#retryDelay())
@@ -85,9 +94,11 @@ export class EventFeed {
     void this.#readWhileRung()
   }
 
-  close(): void {
+  /** Stops reading; waits a moment for the connection to end, not for a read that hangs. */
+  async close(): Promise<void> {
     this.#closed = true
     clearInterval(this.#poll)
+    await Promise.race([this.#db.destroy().catch(() => undefined), sleep(1_000)])
   }
 
   async #readWhileRung(): Promise<void> {
@@ -118,16 +129,15 @@ export class EventFeed {
   }
 
   async #readNew(rangAt: number | null): Promise<void> {
-    const { db, fanout, page, metrics } = this.#options
+    const { fanout, page, metrics } = this.#options
     metrics.feedReads.inc()
 
     if (fanout.size === 0 && (await this.#skipWhileAlone())) return
 
     for (;;) {
-      const { events, complete } = await readStreamPage(db, {
-        after: this.#position as bigint,
-        ...page,
-      })
+      const { events, complete } = await this.#timed(
+        readStreamPage(this.#db, { after: this.#position as bigint, ...page }),
+      )
       if (events.length === 0 || this.#closed) return
 
       const sent = fanout.deliver(events)
@@ -148,11 +158,32 @@ export class EventFeed {
    * starts from the old position and needs the events in between).
    */
   async #skipWhileAlone(): Promise<boolean> {
-    const head = await latestPosition(this.#options.db)
+    const head = await this.#timed(latestPosition(this.#db))
     if (this.#options.fanout.size > 0) return false
 
     if (head > (this.#position as bigint)) this.#position = head
     return true
+  }
+
+  /** The query's answer, or, past the read timeout, an error and a fresh connection. */
+  async #timed<T>(query: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // The abandoned query keeps its connection; ending the old pool waits for it.
+        const stale = this.#db
+        this.#db = this.#options.openDatabase()
+        void stale.destroy().catch(() => undefined)
+        reject(new Error(`no answer from the database in ${this.#options.readTimeoutMs} ms`))
+      }, this.#options.readTimeoutMs)
+    })
+    query.catch(() => undefined)
+
+    try {
+      return await Promise.race([query, timeout])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   #retryDelay(): number {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 
 import { loadConfig } from '@historian/config'
 import { pino } from 'pino'
@@ -36,6 +36,7 @@ afterAll(async () => {
 async function startStream(
   env: Record<string, string> = {},
   pollIntervalMs = 200,
+  readTimeoutMs?: number,
 ): Promise<RunningStream> {
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env })
   const registry = new Registry()
@@ -46,7 +47,7 @@ async function startStream(
   const stream: StreamServer = attachStream(
     server,
     { config, pool: database.pool, db: database.db, logger, registry },
-    { pollIntervalMs, listenerName },
+    { pollIntervalMs, listenerName, readTimeoutMs },
   )
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   await stream.ready
@@ -77,6 +78,40 @@ async function slowCloses(stream: RunningStream): Promise<number> {
   const counter = stream.registry.getSingleMetric('historian_ws_slow_client_closes_total')
   const metric = await counter?.get()
   return metric?.values[0]?.value ?? 0
+}
+
+/**
+ * A proxy to PostgreSQL whose open connections can be made to swallow every byte, as a
+ * half-open socket does (no error, no answer), while new connections still go through.
+ */
+async function startBlackholeProxy(target: URL) {
+  const pairs: Array<{ sockets: net.Socket[]; holed: boolean }> = []
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname)
+    const pair = { sockets: [client, upstream], holed: false }
+    pairs.push(pair)
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      from.on('error', () => undefined)
+      from.on('data', (chunk: Buffer) => pair.holed || to.write(chunk))
+      from.on('close', () => to.destroy())
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+
+  const url = new URL(target)
+  url.hostname = '127.0.0.1'
+  url.port = String((server.address() as AddressInfo).port)
+  return {
+    url: url.toString(),
+    blackholeOpenConnections: () => pairs.forEach((pair) => (pair.holed = true)),
+    close: () => {
+      for (const pair of pairs) pair.sockets.forEach((socket) => socket.destroy())
+      server.close()
+    },
+  }
 }
 
 function range(from: number, to: number): number[] {
@@ -306,6 +341,23 @@ describe('WS /events/stream under faults', () => {
     client.close()
     await stream.close()
     await proxy.close()
+  })
+
+  it('gives up a feed connection that stops answering and carries on with a new one', async () => {
+    const proxy = await startBlackholeProxy(new URL(database.url))
+    const stream = await startStream({ DATABASE_URL: proxy.url }, 200, 1000)
+    const client = await StreamClient.connect(stream.url)
+    const [first] = await append(2)
+    await client.waitForPosition(first as number)
+
+    proxy.blackholeOpenConnections()
+    const [, last] = await append(2)
+    await client.waitForPosition(last as number, 10_000)
+
+    expect(client.positions).toEqual(range(first as number, last as number))
+    client.close()
+    await stream.close()
+    proxy.close()
   })
 
   it('finds events whose doorbell never rang with the slow poll', async () => {

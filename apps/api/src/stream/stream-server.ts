@@ -10,7 +10,7 @@ import { ApiError } from '../http/api-error.js'
 import { isAuthorized } from '../http/auth.js'
 import { ClientSession } from './client-session.js'
 import { Doorbell, LISTENER_APPLICATION_NAME } from './doorbell.js'
-import { DEFAULT_POLL_INTERVAL_MS, EventFeed } from './event-feed.js'
+import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_READ_TIMEOUT_MS, EventFeed } from './event-feed.js'
 import { Fanout } from './fanout.js'
 import { rejectUpgrade } from './reject-upgrade.js'
 import { replayThenGoLive } from './replay.js'
@@ -33,6 +33,8 @@ export interface StreamOptions {
   pollIntervalMs?: number
   /** application_name of the LISTEN connection. */
   listenerName?: string
+  /** How long a read of new events may take before its connection is given up. */
+  readTimeoutMs?: number
 }
 
 export interface StreamServer {
@@ -57,14 +59,16 @@ export function attachStream(
 
   const fanout = new Fanout(logger)
   const metrics = createStreamMetrics(deps.registry, () => fanout.size)
-  const feedPool = createPool(config.DATABASE_URL, {
-    max: 1,
-    applicationName: 'historian-api-feed',
-  })
-  feedPool.on('error', (err) => logger.warn({ err }, 'feed connection lost'))
-
   const feed = new EventFeed({
-    db: createDatabase(feedPool),
+    openDatabase: () => {
+      const pool = createPool(config.DATABASE_URL, {
+        max: 1,
+        applicationName: 'historian-api-feed',
+      })
+      pool.on('error', (err) => logger.warn({ err }, 'feed connection lost'))
+      return createDatabase(pool)
+    },
+    readTimeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
     fanout,
     page: FEED_PAGE,
     pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
@@ -165,7 +169,7 @@ export function attachStream(
       closing = true
       server.off('upgrade', onUpgrade)
       clearInterval(heartbeat)
-      feed.close()
+      const feedClosed = feed.close()
 
       const sessions = [...fanout.sessions]
       for (const session of sessions) session.close(1001, 'server shutting down')
@@ -179,7 +183,7 @@ export function attachStream(
 
       wss.close()
       await doorbell.close()
-      await feedPool.end().catch(() => undefined)
+      await feedClosed
     },
   }
 }
