@@ -18,6 +18,9 @@ export function formatLatencies(latencies: readonly Latency[]): string {
   const width = Math.max(...latencies.map((l) => l.name.length))
   const header = `${'query'.padEnd(width)}  samples   p50 ms   p99 ms  target`
   const lines = latencies.map((latency) => {
+    if (latency.samples.length === 0) {
+      return `${latency.name.padEnd(width)}        0  (the data has no second page here)`
+    }
     const sorted = [...latency.samples].sort((a, b) => a - b)
     const p50 = percentile(sorted, 50)
     const p99 = percentile(sorted, 99)
