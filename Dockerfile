@@ -11,5 +11,6 @@ COPY packages/envelope/package.json packages/envelope/
 COPY packages/queries/package.json packages/queries/
 RUN pnpm install --frozen-lockfile
 COPY . .
+RUN node_modules/.bin/tsx scripts/build.ts
 ENV NODE_ENV=production
-CMD ["node_modules/.bin/tsx", "apps/api/src/main.ts"]
+CMD ["node", "apps/api/dist/main.js"]

@@ -8,6 +8,7 @@ import { createClient, createDatabase, createPool, migrateUp, quoteIdent } from 
 import { decode } from '@historian/envelope'
 
 import { generateMessages } from '../scripts/lib/generate-events.js'
+import { buildApps } from '../scripts/build.js'
 import { startIngest } from '../test/support/processes.js'
 
 /**
@@ -50,7 +51,8 @@ try {
     `${Math.round(ingest.rate).toLocaleString()} events/s (batch ${base.INGEST_BATCH_SIZE}, ` +
     `prefetch ${base.INGEST_PREFETCH})`)
   console.log(`naive:   ${naiveTotal} events in ${naive.seconds.toFixed(2)} s = ` +
-    `${Math.round(naive.rate).toLocaleString()} events/s (one transaction per message, prefetch 10)`)
+    `${Math.round(naive.rate).toLocaleString()} events/s ` +
+    '(one transaction per message, prefetch 10)')
   console.log(`ratio:   ${(ingest.rate / naive.rate).toFixed(1)}x`)
   console.log(`ingest peak resident memory: ${(ingest.peakRssKb / 1024).toFixed(0)} MB ` +
     `(backlog of ${total.toLocaleString()} waiting in the queue at start)`)
@@ -65,6 +67,7 @@ try {
 }
 
 async function measureIngest() {
+  await buildApps()
   const ingest = await startIngest({
     env: {
       DATABASE_URL: benchUrl,

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { loadConfigOrExit, redactUrl } from '@historian/config'
 import { migrateUp } from '@historian/db'
 
+import { buildApps, ENTRY_POINTS } from './build.js'
+
 /**
  * `npm start`: applies migrations, then runs ingest and API side by side in the foreground
  * with their logs on this terminal, until Ctrl-C (or SIGTERM) stops both cleanly.
@@ -28,14 +30,13 @@ try {
   process.exit(1)
 }
 
+await buildApps()
+
 const children = new Map<string, ChildProcess>()
 let stopping = false
 
-for (const [name, entry] of [
-  ['ingest', 'apps/ingest/src/main.ts'],
-  ['api', 'apps/api/src/main.ts'],
-] as const) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     stdio: 'inherit',
     env: process.env,

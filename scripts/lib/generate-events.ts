@@ -21,7 +21,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 const AGENTS = ['scout', 'builder', 'planner', 'reviewer', 'tonny']
-const WORDS = 'the quick agent wrote a plan then shipped the login fix with tests and docs'.split(' ')
+const WORDS = 'the agent wrote a plan then shipped the login fix with tests and docs'.split(' ')
 
 /**
  * The realistic mix of DESIGN section 11: envelope v1 bodies of 300 B to 4 KB, about a third

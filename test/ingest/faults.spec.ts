@@ -83,7 +83,10 @@ describe('ingest under real faults', () => {
     await waitFor(async () => (await countEvents(database.db)).rows > 2000, { what: 'a start' })
     pgProxy.cut()
     await sleep(1500)
-    const during = await (await fetch(`${ingest.url}/health`)).json()
+    const during = (await (await fetch(`${ingest.url}/health`)).json()) as {
+      writing: string
+      buffered: number
+    }
     await sleep(1500)
     pgProxy.restore()
 
@@ -93,7 +96,7 @@ describe('ingest under real faults', () => {
     await expectEachStoredOnce(await publishing)
   })
 
-  it('never acknowledges an old channel tag when the broker drops between commit and ack', async () => {
+  it('never acknowledges an old channel tag when the broker drops after a commit', async () => {
     const ingest = await start()
     const published = await publishGenerated(topology.channel, topology.exchange, 3000, {
       seed: 12,

@@ -46,24 +46,28 @@ describe('ingest refusals and repairs, through a real broker and database', () =
     await database?.drop()
   })
 
-  it('dead-letters what cannot be an event, each with its reason, and keeps consuming', async () => {
+  it('dead-letters what cannot be an event, with its reason, and keeps consuming', async () => {
+    const pad = 'x'.repeat(70_000)
     const cases = [
       { reason: 'invalid_json', body: Buffer.from('{"event_id": "a", oops}') },
       { reason: 'invalid_json', body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]) },
       { reason: 'not_an_object', body: Buffer.from('"just a string"') },
       { reason: 'not_an_object', body: Buffer.from('null') },
-      { reason: 'too_large', body: Buffer.from(envelope(randomUUID(), 't', `"pad":"${'x'.repeat(70_000)}",`)) },
+      { reason: 'too_large', body: Buffer.from(envelope(randomUUID(), 't', `"pad":"${pad}",`)) },
       { reason: 'too_deep', body: Buffer.from(`{"a":${'['.repeat(100)}${']'.repeat(100)}}`) },
     ]
     const after = randomUUID()
 
-    for (const { body } of cases) await publishRaw(topology.channel, topology.exchange, 'bad.one', body)
+    for (const { body } of cases) {
+      await publishRaw(topology.channel, topology.exchange, 'bad.one', body)
+    }
     await publishRaw(topology.channel, topology.exchange, 'good.one', envelope(after))
 
-    const copies = await waitFor(async () => {
-      const dlq = await topology.channel.checkQueue(topology.dlq)
-      return dlq.messageCount === cases.length && (await drainQueue(topology.channel, topology.dlq))
-    }, { what: 'six dead letters' })
+    await waitFor(
+      async () => (await topology.channel.checkQueue(topology.dlq)).messageCount === cases.length,
+      { what: 'six dead letters' },
+    )
+    const copies = await drainQueue(topology.channel, topology.dlq)
 
     const reasons = copies.map((m) => String(m.properties.headers?.['x-historian-reason']))
     expect(reasons.sort()).toEqual(cases.map((c) => c.reason).sort())
@@ -84,15 +88,17 @@ describe('ingest refusals and repairs, through a real broker and database', () =
     for (const [i, id] of ids.entries()) {
       topology.channel.publish(topology.exchange, 'batch.member', Buffer.from(envelope(id)), {})
       if (i === 50) {
-        topology.channel.publish(topology.exchange, 'batch.poison', Buffer.from(envelope(poison, hugeType)), {})
+        const body = Buffer.from(envelope(poison, hugeType))
+        topology.channel.publish(topology.exchange, 'batch.poison', body, {})
       }
     }
     await topology.channel.waitForConfirms()
 
-    const [copy] = await waitFor(async () => {
-      const dlq = await topology.channel.checkQueue(topology.dlq)
-      return dlq.messageCount === 1 && (await drainQueue(topology.channel, topology.dlq))
-    }, { what: 'the poison row in the DLQ' })
+    await waitFor(
+      async () => (await topology.channel.checkQueue(topology.dlq)).messageCount === 1,
+      { what: 'the poison row in the DLQ' },
+    )
+    const [copy] = await drainQueue(topology.channel, topology.dlq)
 
     expect(copy!.properties.headers?.['x-historian-reason']).toBe('rejected_by_database')
     expect(copy!.fields.routingKey).toBe('batch.poison')
@@ -132,7 +138,8 @@ describe('ingest refusals and repairs, through a real broker and database', () =
     const body = '{"event_type":"tool.mutation.edit","tool_name":"Edit","n":1}'
     await publishRaw(topology.channel, topology.exchange, 'tool.mutation.edit', body)
     await publishRaw(topology.channel, topology.exchange, 'tool.mutation.edit', body)
-    await publishRaw(topology.channel, topology.exchange, 'tool.mutation.edit', body.replace('1', '2'))
+    const other = body.replace('1', '2')
+    await publishRaw(topology.channel, topology.exchange, 'tool.mutation.edit', other)
 
     await waitFor(async () => {
       const rows = await database.db

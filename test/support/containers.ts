@@ -1,7 +1,12 @@
 import { GenericContainer, Wait } from 'testcontainers'
 
 /** Fallback for machines with Docker and no local services; CI uses localhost instead. */
-export async function PostgreSqlContainer(): Promise<{ url: string; stop: () => Promise<unknown> }> {
+interface Started {
+  url: string
+  stop: () => Promise<unknown>
+}
+
+export async function PostgreSqlContainer(): Promise<Started> {
   const container = await new GenericContainer('postgres:15')
     .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
     .withExposedPorts(5432)
@@ -11,7 +16,7 @@ export async function PostgreSqlContainer(): Promise<{ url: string; stop: () => 
   return { url, stop: () => container.stop() }
 }
 
-export async function RabbitMqContainer(): Promise<{ url: string; stop: () => Promise<unknown> }> {
+export async function RabbitMqContainer(): Promise<Started> {
   const container = await new GenericContainer('rabbitmq:3.10')
     .withExposedPorts(5672)
     .withWaitStrategy(Wait.forLogMessage(/Server startup complete/))

@@ -2,6 +2,8 @@ import net from 'node:net'
 
 import type { TestProject } from 'vitest/node'
 
+import { buildApps } from '../../scripts/build.js'
+
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string
@@ -18,6 +20,9 @@ const LOCAL_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672'
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<unknown>> = []
+
+  // Tests that start real processes run the same bundles as `npm start`, fresh from the sources.
+  await buildApps()
 
   let databaseUrl = process.env.DATABASE_URL
   if (!databaseUrl) {

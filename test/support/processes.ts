@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
+import { ENTRY_POINTS } from '../../scripts/build.js'
 import { freePort } from './free-port.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -22,16 +23,16 @@ export interface StartOptions {
   timeoutMs?: number
 }
 
-/** Starts a real ingest process (`apps/ingest/src/main.ts`) on a free `INGEST_PORT`. */
+/** Starts a real ingest process (the bundle of `apps/ingest`) on a free `INGEST_PORT`. */
 export async function startIngest(options: StartOptions): Promise<RunningProcess> {
   const port = await freePort()
-  return start('apps/ingest/src/main.ts', { INGEST_PORT: String(port) }, port, options)
+  return start(ENTRY_POINTS.ingest, { INGEST_PORT: String(port) }, port, options)
 }
 
-/** Starts a real API process (`apps/api/src/main.ts`) on a free `EVENT_STORE_MANAGER_PORT`. */
+/** Starts a real API process (the bundle of `apps/api`) on a free `EVENT_STORE_MANAGER_PORT`. */
 export async function startApi(options: StartOptions): Promise<RunningProcess> {
   const port = await freePort()
-  return start('apps/api/src/main.ts', { EVENT_STORE_MANAGER_PORT: String(port) }, port, options)
+  return start(ENTRY_POINTS.api, { EVENT_STORE_MANAGER_PORT: String(port) }, port, options)
 }
 
 async function start(
@@ -40,9 +41,9 @@ async function start(
   port: number,
   options: StartOptions,
 ): Promise<RunningProcess> {
-  // `node --import tsx` rather than the tsx CLI: one process, so signals and memory readings
-  // reach the real thing.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // The bundles `npm start` runs (built once per test run by the global setup), started with
+  // plain node: one process, so signals and memory readings reach the real thing.
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -64,7 +65,9 @@ async function start(
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
 
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code))
+  })
   const url = `http://127.0.0.1:${port}`
   const running: RunningProcess = {
     port,

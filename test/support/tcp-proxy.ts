@@ -53,7 +53,8 @@ export class TcpProxy {
 
   async close(): Promise<void> {
     this.cut()
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()))
+    const server = this.#server
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 
   #accept(client: net.Socket): void {

@@ -15,6 +15,12 @@ import type { BatchWriter } from './persist/batch-writer.js'
 
 const QUEUE_SAMPLE_INTERVAL_MS = 5000
 
+/**
+ * Two batches in flight: while one holds the append lock and commits, the next is already
+ * decoded, sent and parsed by Postgres, so neither the database nor this process waits idle.
+ */
+const BATCHES_IN_FLIGHT = 2
+
 /** A delivery waiting for the next batch, decoded or refused. */
 interface Pending {
   delivery: Delivery
@@ -179,20 +185,30 @@ export class Ingest {
   }
 
   async #run(): Promise<void> {
+    const inFlight = new Set<Promise<void>>()
+    let previous: Promise<void> = Promise.resolve()
+
     while (true) {
       await this.#waitForBatch()
       const batch = this.#buffer.splice(0, this.#config.INGEST_BATCH_SIZE)
-      if (batch.length === 0 && this.#stopping.signal.aborted) return
+      if (batch.length === 0 && this.#stopping.signal.aborted) break
       if (batch.length === 0) continue
 
-      this.#writingBytes = batch.reduce((sum, p) => sum + p.bytes, 0)
-      this.#bufferBytes -= this.#writingBytes
-      await this.#process(batch)
-      this.#writingBytes = 0
+      const bytes = batch.reduce((sum, p) => sum + p.bytes, 0)
+      this.#bufferBytes -= bytes
+      this.#writingBytes += bytes
 
-      const roomy = this.#inflightBytes() <= this.#config.INGEST_MAX_INFLIGHT_BYTES / 2
-      if (roomy && !this.#stopping.signal.aborted) void this.#broker.resume()
+      const done = this.#process(batch, previous).finally(() => {
+        this.#writingBytes -= bytes
+        inFlight.delete(done)
+        const roomy = this.#inflightBytes() <= this.#config.INGEST_MAX_INFLIGHT_BYTES / 2
+        if (roomy && !this.#stopping.signal.aborted) void this.#broker.resume()
+      })
+      inFlight.add(done)
+      previous = done
+      if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight)
     }
+    await Promise.all(inFlight)
   }
 
   /** Resolves when a batch is full, its first message has waited long enough, or we stop. */
@@ -216,20 +232,24 @@ export class Ingest {
     }
   }
 
-  async #process(batch: Pending[]): Promise<void> {
+  /**
+   * Writes one batch, then, once the batch before it has been settled, dead-letters what was
+   * refused and acknowledges the rest, so acknowledgements go out in delivery order.
+   */
+  async #process(batch: Pending[], previous: Promise<void>): Promise<void> {
     const startedAt = performance.now()
     const events = batch.flatMap((p) => (p.event ? [p.event] : []))
     const outcome = await this.#writeWithRetry(events)
+    await previous
     if (!outcome) return
 
     const refused = batch.filter((p) => p.refusal)
-    const rejected = new Set(outcome.rejected.map((r) => r.event))
+    const rejected = new Map(outcome.rejected.map((r) => [r.event, r.error]))
     for (const p of batch) {
-      if (p.event && rejected.has(p.event)) {
-        const error = outcome.rejected.find((r) => r.event === p.event)?.error ?? 'rejected'
-        p.refusal = { reason: 'rejected_by_database', detail: error }
-        refused.push(p)
-      }
+      const error = p.event ? rejected.get(p.event) : undefined
+      if (error === undefined) continue
+      p.refusal = { reason: 'rejected_by_database', detail: error }
+      refused.push(p)
     }
 
     const deadLettered = await this.#deadLetter(refused)

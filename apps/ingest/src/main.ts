@@ -11,7 +11,7 @@ const config = loadConfigOrExit()
 const logger = createLogger(config, 'historian-ingest')
 const log = logger.child({ component: 'ingest.main' })
 
-// One writer at a time per process, plus one spare for the health check's sake.
+// Two batches in flight, each in its own transaction.
 const pool = createPool(config.DATABASE_URL, { max: 2, applicationName: 'historian-ingest' })
 pool.on('error', (err) => log.warn({ err }, 'idle database connection lost'))
 

@@ -28,10 +28,12 @@ export async function appendEvents(
   events: readonly DecodedEvent[],
 ): Promise<AppendedEvent[]> {
   if (events.length === 0) return []
-  await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`.execute(trx)
 
   const columns = toColumns(events)
+  // The lock is taken inside the statement, so Postgres parses this batch's parameters while
+  // another batch still holds it; only assigning positions and committing are serialised.
   const result = await sql<{ position: string; event_id: string }>`
+    WITH append_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}))
     INSERT INTO events (
       event_id, event_type, routing_key, exchange, occurred_at, received_at, parent_ids,
       correlation_id, workflow_id, session_id, agent_name, source_app, format, flags, body, amqp
@@ -40,7 +42,7 @@ export async function appendEvents(
       r.event_id, r.event_type, r.routing_key, r.exchange, r.occurred_at, r.received_at,
       r.parent_ids::uuid[], r.correlation_id, r.workflow_id, r.session_id, r.agent_name,
       r.source_app, r.format, r.flags::text[], r.body, r.amqp::jsonb
-    FROM unnest(
+    FROM append_lock, unnest(
       ${columns.eventId}::uuid[], ${columns.eventType}::text[], ${columns.routingKey}::text[],
       ${columns.exchange}::text[], ${columns.occurredAt}::timestamptz[],
       ${columns.receivedAt}::timestamptz[], ${columns.parentIds}::text[],
