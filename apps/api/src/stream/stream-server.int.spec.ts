@@ -395,6 +395,30 @@ describe('WS /events/stream under faults', () => {
   })
 })
 
+describe('WS /events/stream replay pace', () => {
+  it('replays a page at a time to a client that stops reading, then closes it 4008', async () => {
+    const stream = await startStream({
+      WS_HEARTBEAT_INTERVAL_SECONDS: '0.5',
+      WS_MAX_BUFFERED_BYTES: String(256 * 1024),
+    })
+    const payload = `{"blob":"${'r'.repeat(20 * 1024)}"}`
+    const stored: number[] = []
+    for (let i = 0; i < 20; i++) stored.push(...(await append(50, { payload })))
+
+    const client = await StreamClient.connect(`${stream.url}?from=${stored[0]! - 1}`)
+    client.pause()
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    client.resume()
+    const closed = await client.closed
+
+    expect(closed.code).toBe(4008)
+    const resumeFrom = Number(/^resume from=(\d+)$/.exec(closed.reason)?.[1])
+    expect(resumeFrom).toBeLessThan(stored.at(-1) as number)
+    expect(client.positions).toEqual(stored.filter((position) => position <= resumeFrom))
+    await stream.close()
+  })
+})
+
 describe('WS /events/stream access', () => {
   it('refuses a missing or wrong token with 401; takes the header or token parameter', async () => {
     const stream = await startStream({ API_TOKENS: 'secret-1,secret-2' })

@@ -21,9 +21,12 @@ const MiB = 1024 * 1024
 
 /** One read of the live feed: enough for a busy second, bounded in memory. */
 const FEED_PAGE = { limit: 1000, maxBytes: 8 * MiB }
-/** One page of a replay; the next is read when the client has taken most of it. */
-const REPLAY_PAGE = { limit: 500, maxBytes: 4 * MiB }
-const REPLAY_LOW_WATER_BYTES = MiB
+/**
+ * One page of a replay, within half a client's buffer budget; the next page is read once the
+ * client has taken all but a quarter of that budget.
+ */
+const REPLAY_PAGE_ROWS = 500
+const REPLAY_PAGE_MAX_BYTES = 4 * MiB
 /** Clients send only `ping`; anything much larger is a mistake. */
 const MAX_CLIENT_MESSAGE_BYTES = 4096
 const SHUTDOWN_GRACE_MS = 2_000
@@ -144,8 +147,11 @@ export function attachStream(
     replayThenGoLive(session, {
       db: deps.db,
       feed,
-      page: REPLAY_PAGE,
-      lowWaterBytes: REPLAY_LOW_WATER_BYTES,
+      page: {
+        limit: REPLAY_PAGE_ROWS,
+        maxBytes: Math.min(REPLAY_PAGE_MAX_BYTES, config.WS_MAX_BUFFERED_BYTES / 2),
+      },
+      lowWaterBytes: Math.min(MiB, config.WS_MAX_BUFFERED_BYTES / 4),
       metrics,
       logger: clientLogger,
     }).catch((err: unknown) => {
