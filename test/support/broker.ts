@@ -42,6 +42,8 @@ export async function createTestTopology(label = 'test'): Promise<TestTopology> 
       await channel.deleteQueue(queue).catch(() => undefined)
       await channel.deleteQueue(dlq).catch(() => undefined)
       await channel.deleteExchange(exchange).catch(() => undefined)
+      // The ingest's own exchange for dead-letter copies (see apps/ingest topology).
+      await channel.deleteExchange(`${dlq}.exchange`).catch(() => undefined)
       await connection.close().catch(() => undefined)
     },
   }

@@ -157,7 +157,7 @@ export class BrokerSession {
 
     const channel = await connection.createConfirmChannel()
     channel.on('error', (err) => this.#log.warn({ err }, 'broker channel error'))
-    await assertTopology(channel, names)
+    await assertTopology(connection, channel, names)
     await channel.prefetch(prefetch)
 
     this.#channel = channel
