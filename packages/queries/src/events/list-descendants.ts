@@ -32,27 +32,26 @@ export class CausationLimitError extends Error {
  * Every event below `eventId` through `parent_ids`, each once at its shortest depth, down to
  * `maxDepth` levels: nearest level first, each level in (occurred_at, position) order.
  *
- * The breadth-first walk runs in the server (`event_descendant_links`, migration 0004): one
- * GIN lookup per level, skipping events already seen, which handles diamonds and cuts cycles.
- * A recursive CTE would revisit every path through a diamond and, in a cycle, go round until
- * the depth limit; a walk driven from here would cost a round trip per level.
+ * The breadth-first walk runs in the server (`event_descendant_links`, migrations 0004 and
+ * 0006): one GIN lookup per level, skipping events already seen, which handles diamonds and
+ * cuts cycles. A recursive CTE would revisit every path through a diamond and, in a cycle, go
+ * round until the depth limit; a walk driven from here would cost a round trip per level.
  */
 export async function listDescendants(
   db: Kysely<Database>,
   eventId: string,
   maxDepth: number,
 ): Promise<CausationNode[]> {
-  const limit = MAX_CAUSATION_EVENTS
+  const walk = sql<DescendantLink>`event_descendant_links(
+    ${eventId}::uuid, ${maxDepth}::int, ${MAX_CAUSATION_EVENTS}::int
+  )`
   const rows = await db
-    .selectFrom(
-      sql<DescendantLink>`(
-        SELECT * FROM event_descendant_links(${eventId}::uuid, ${maxDepth}::int, ${limit}::int)
-        WITH ORDINALITY AS walk(pos, id, parents, depth, ord)
-      )`.as('link'),
-    )
+    .selectFrom(walk.as('link'))
     .innerJoin('events', 'events.position', 'link.pos')
     .select(['link.depth', ...EVENT_ROW_COLUMNS.map((column) => `events.${column}` as const)])
-    .orderBy('link.ord')
+    .orderBy('link.depth')
+    .orderBy('events.occurred_at')
+    .orderBy('events.position')
     .execute()
   if (rows.length > MAX_CAUSATION_EVENTS) throw new CausationLimitError(MAX_CAUSATION_EVENTS)
 
@@ -67,10 +66,7 @@ export async function listDescendants(
 
 interface DescendantLink {
   pos: string
-  id: string
-  parents: string[]
   depth: number
-  ord: string
 }
 
 function earliestParent(parentIds: string[], rank: Map<string, number>): string {
