@@ -8,6 +8,7 @@ import { loadConfig } from '@historian/config'
 import { createClient, migrateUp, quoteIdent } from '@historian/db'
 import { EVENTS_CHANNEL } from '@historian/queries'
 
+import { buildApps } from '../scripts/build.js'
 import { generateMessages } from '../scripts/lib/generate-events.js'
 import { startApi, startIngest, type RunningProcess } from '../test/support/processes.js'
 import type { ClientRecord } from './stream/stream-clients.js'
@@ -50,6 +51,7 @@ const channel = await connection.createConfirmChannel()
 const processes: RunningProcess[] = []
 
 try {
+  await buildApps()
   await migrateUp(benchUrl)
   await channel.assertExchange(names.exchange, 'topic', { durable: true })
   const ingest = await startIngest({
