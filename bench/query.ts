@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 
 import { loadConfig } from '@historian/config'
@@ -58,6 +59,8 @@ try {
     return { res, millis }
   }
 
+  // Latency on a shared machine says little without the load it was measured under.
+  const loadBefore = loadavg()[0]!.toFixed(2)
   const queries = benchQueries(landmarks)
   const results: Latency[] = queries.map((query) => ({ ...query, samples: [] }))
   for (let round = 1; round <= ROUNDS; round++) {
@@ -71,6 +74,10 @@ try {
 
   console.log('')
   console.log(formatLatencies(results))
+  console.log(
+    `1-minute load average ${loadBefore} before measuring, ${loadavg()[0]!.toFixed(2)} after, ` +
+      `on ${availableParallelism()} cores`,
+  )
 } finally {
   await db.destroy()
   if (!keep) await dropDatabase()
