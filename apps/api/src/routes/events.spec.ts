@@ -311,6 +311,43 @@ describe('GET /events cursor pages while events keep arriving', () => {
     expect(new Set(seen).size).toBe(seen.length)
     expect(seen).toEqual(initial.map((m) => m.eventId).reverse())
   })
+
+  it('never repeats or skips while another connection inserts at the same time', async () => {
+    const initial = Array.from({ length: 40 }, (_, i) =>
+      v1Message({ event_type: 'walk.race', timestamp: at(`17:00:${pad(i)}`) }),
+    )
+    await storeMessages(database.db, initial)
+    const inserted: string[] = []
+    let walking = true
+
+    // Some arrive ahead of the cursor, some behind it, some tie with stored times.
+    const writer = (async () => {
+      for (let i = 0; walking && i < 200; i++) {
+        const second = pad(i % 60)
+        const minute = ['16:59', '17:00', '17:30'][i % 3]!
+        const timestamp = at(`${minute}:${second}`)
+        const message = v1Message({ event_type: 'walk.race', timestamp })
+        await storeMessages(database.db, [message])
+        inserted.push(message.eventId)
+      }
+    })()
+    const pages = await walkPages(app, '/api/v1/events?event_type=walk.race&order=asc&limit=3')
+    walking = false
+    await writer
+
+    const seen = pages.flat()
+    const res = await app.request('/api/v1/events?event_type=walk.race&order=asc&limit=1000')
+    const all = (await res.json()) as Listed[]
+    const known = new Set([...initial.map((m) => m.eventId), ...inserted])
+
+    expect(new Set(seen).size).toBe(seen.length)
+    expect(seen.every((id) => known.has(id))).toBe(true)
+    for (const message of initial) expect(seen).toContain(message.eventId)
+    // What was seen is in the final order of everything stored: nothing out of place.
+    const order = new Map(all.map((event, index) => [event.event_id, index]))
+    const ranks = seen.filter((id) => order.has(id)).map((id) => order.get(id)!)
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
+  })
 })
 
 /** Follows `Link: rel="next"` from `url` to the last page; returns the ids of each page. */
