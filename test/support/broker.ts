@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto'
 import amqp from 'amqplib'
 import { inject } from 'vitest'
 
+// Brings in the types of what the global setup provides to `inject`.
+import type {} from './global-setup.js'
+
 export interface TestTopology {
   exchange: string
   queue: string

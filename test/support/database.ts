@@ -4,6 +4,9 @@ import type { Kysely } from 'kysely'
 import type pg from 'pg'
 import { inject } from 'vitest'
 
+// Brings in the types of what the global setup provides to `inject`.
+import type {} from './global-setup.js'
+
 import {
   createClient,
   createDatabase,
