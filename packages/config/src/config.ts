@@ -3,8 +3,8 @@ import { z } from 'zod'
 const MiB = 1024 * 1024
 
 /** Defaults chosen by measurement (see the README's performance section). */
-export const DEFAULT_INGEST_PREFETCH = 2000
-export const DEFAULT_INGEST_BATCH_SIZE = 500
+export const DEFAULT_INGEST_PREFETCH = 3000
+export const DEFAULT_INGEST_BATCH_SIZE = 1000
 export const DEFAULT_INGEST_BATCH_MAX_WAIT_MS = 50
 
 const port = z.coerce.number().int().min(0).max(65535)
