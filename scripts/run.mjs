@@ -30,6 +30,21 @@ const child = spawn(path.join(ROOT, 'node_modules', '.bin', bin), [...fixed, ...
 })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+stopWhenOrphaned(() => child.kill('SIGTERM'))
+
+/**
+ * `npm` does not pass SIGTERM on to the script it runs: it exits and leaves us re-parented.
+ * Losing the parent therefore means the same as being told to stop.
+ */
+function stopWhenOrphaned(stop) {
+  const parent = process.ppid
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return
+    clearInterval(timer)
+    stop()
+  }, 500)
+  timer.unref()
+}
 
 /** A pnpm 10 already on the PATH or in .tools/, else undefined. */
 function findPnpm() {

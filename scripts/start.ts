@@ -70,3 +70,9 @@ function stopAll(code: number): void {
 // Ctrl-C reaches the children too (same process group); they shut down on their own.
 process.on('SIGINT', () => stopAll(0))
 process.on('SIGTERM', () => stopAll(0))
+
+// If whatever started us goes away without a signal, stop as if it had sent one.
+const parent = process.ppid
+setInterval(() => {
+  if (process.ppid !== parent) stopAll(0)
+}, 500).unref()

@@ -28,8 +28,9 @@ if (config.API_TOKENS.length === 0) {
   log.warn('API_TOKENS is not set: every route is readable without a token')
 }
 
+const address = { hostname: config.EVENT_STORE_MANAGER_HOST, port: config.EVENT_STORE_MANAGER_PORT }
 const server = serve(
-  { fetch: app.fetch, hostname: config.EVENT_STORE_MANAGER_HOST, port: config.EVENT_STORE_MANAGER_PORT },
+  { fetch: app.fetch, ...address },
   (info) => {
     log.info(
       { host: info.address, port: info.port, database: redactUrl(config.DATABASE_URL) },
@@ -37,6 +38,11 @@ const server = serve(
     )
   },
 )
+// A port that is taken is a configuration problem: one clear line, not a stack trace.
+server.on('error', (err: NodeJS.ErrnoException) => {
+  log.fatal({ code: err.code, ...address }, `cannot listen: ${err.message}`)
+  process.exit(1)
+})
 // serve() without a createServer option makes a node:http server.
 const stream = attachStream(server as Server, deps)
 

@@ -20,6 +20,10 @@ const writer = new BatchWriter(createDatabase(pool), projectAppended)
 const ingest = new Ingest({ config, logger, metrics, writer })
 
 const health = createHealthServer(() => ingest.status(), metrics.registry)
+health.on('error', (err: NodeJS.ErrnoException) => {
+  log.fatal({ code: err.code, port: config.INGEST_PORT }, `cannot listen: ${err.message}`)
+  process.exit(1)
+})
 health.listen(config.INGEST_PORT, config.EVENT_STORE_MANAGER_HOST, () => {
   log.info(
     {
