@@ -41,7 +41,7 @@ describe('ingest topology', () => {
     expect(health.consuming).toBe(true)
   })
 
-  it('declares a durable dead-letter queue that is not bound to the Bloodbank exchange', async () => {
+  it('declares a durable dead-letter queue not bound to the Bloodbank exchange', async () => {
     const dlq = await topology.channel.checkQueue(topology.dlq)
     expect(dlq.queue).toBe(topology.dlq)
 

@@ -8,6 +8,7 @@ import {
   type RefusalReason,
 } from '@historian/envelope'
 
+import { Acknowledger } from './consume/acknowledger.js'
 import { backoffMs, sleep } from './consume/backoff.js'
 import { BrokerSession, type Delivery } from './consume/broker-session.js'
 import type { IngestMetrics } from './http/ingest-metrics.js'
@@ -57,6 +58,7 @@ export class Ingest {
   readonly #metrics: IngestMetrics
   readonly #writer: BatchWriter
   readonly #broker: BrokerSession
+  readonly #acknowledger: Acknowledger
   readonly #limits: DecodeLimits
   readonly #stopping = new AbortController()
 
@@ -70,8 +72,6 @@ export class Ingest {
   #sampler: NodeJS.Timeout | undefined
   #lastCommitAt: Date | null = null
   #lastPosition: string | null = null
-  /** Highest tag acknowledged per channel generation, to know when one multiple-ack is safe. */
-  #ackedThrough = new Map<number, number>()
 
   constructor(options: IngestOptions) {
     this.#config = options.config
@@ -94,6 +94,7 @@ export class Ingest {
       onDelivery: (delivery) => this.#onDelivery(delivery),
       onLost: (generation) => this.#onLost(generation),
     })
+    this.#acknowledger = new Acknowledger(this.#broker)
   }
 
   async start(): Promise<void> {
@@ -178,7 +179,7 @@ export class Ingest {
     const dropped = this.#buffer.length - kept.length
     this.#buffer = kept
     this.#bufferBytes = kept.reduce((sum, p) => sum + p.bytes, 0)
-    this.#ackedThrough.delete(generation)
+    this.#acknowledger.forget(generation)
     if (dropped) {
       this.#log.warn({ generation, dropped }, 'dropped unwritten deliveries of a lost channel')
     }
@@ -253,7 +254,8 @@ export class Ingest {
     }
 
     const deadLettered = await this.#deadLetter(refused)
-    const acked = this.#acknowledge(batch, deadLettered)
+    const settled = batch.filter((p) => !p.refusal || deadLettered.has(p))
+    const acked = this.#acknowledger.acknowledge(settled.map((p) => p.delivery))
     this.#record(batch, outcome.appended.length, refused.length, acked, startedAt)
     const last = outcome.appended.at(-1)
     if (last) this.#lastPosition = last.position
@@ -302,30 +304,6 @@ export class Ingest {
     return confirmed
   }
 
-  /**
-   * Acknowledges a batch. When every tag of the channel up to the batch's highest is settled by
-   * this batch, one multiple-ack does it; otherwise each settled message is acked alone.
-   */
-  #acknowledge(batch: Pending[], deadLettered: Set<Pending>): number {
-    const settled = batch.filter((p) => !p.refusal || deadLettered.has(p))
-    let acked = 0
-
-    for (const [generation, items] of groupByGeneration(settled)) {
-      const tags = items.map((p) => p.delivery.message.fields.deliveryTag).sort((a, b) => a - b)
-      const from = (this.#ackedThrough.get(generation) ?? 0) + 1
-      const contiguous = tags.every((tag, i) => tag === from + i)
-      const last = tags.at(-1)!
-
-      if (contiguous) {
-        if (this.#broker.ack(generation, last, true)) acked += tags.length
-        this.#ackedThrough.set(generation, last)
-      } else {
-        for (const tag of tags) if (this.#broker.ack(generation, tag, false)) acked++
-      }
-    }
-    return acked
-  }
-
   #record(batch: Pending[], inserted: number, refused: number, acked: number, startedAt: number) {
     const ms = performance.now() - startedAt
     const stored = batch.length - refused
@@ -347,14 +325,4 @@ export class Ingest {
       'batch committed',
     )
   }
-}
-
-function groupByGeneration(items: Pending[]): Map<number, Pending[]> {
-  const groups = new Map<number, Pending[]>()
-  for (const item of items) {
-    const group = groups.get(item.delivery.generation) ?? []
-    group.push(item)
-    groups.set(item.delivery.generation, group)
-  }
-  return groups
 }

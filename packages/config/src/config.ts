@@ -33,7 +33,11 @@ export const ConfigSchema = z.object({
   INGEST_PORT: port.default(8081),
   INGEST_PREFETCH: positiveInt.max(65535).default(DEFAULT_INGEST_PREFETCH),
   INGEST_BATCH_SIZE: positiveInt.default(DEFAULT_INGEST_BATCH_SIZE),
-  INGEST_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_INGEST_BATCH_MAX_WAIT_MS),
+  INGEST_BATCH_MAX_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_INGEST_BATCH_MAX_WAIT_MS),
   INGEST_MAX_MESSAGE_BYTES: positiveInt.default(16 * MiB),
   INGEST_MAX_INFLIGHT_BYTES: positiveInt.default(64 * MiB),
   INGEST_MAX_JSON_DEPTH: positiveInt.default(4096),

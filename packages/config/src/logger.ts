@@ -6,7 +6,10 @@ import type { Config } from './config.js'
  * The root logger of a process. Components take `logger.child({ component })`. The redact
  * paths hide credentials if a URL or header ever reaches a log line.
  */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>, name: string): Logger {
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>,
+  name: string,
+): Logger {
   const options = {
     name,
     level: config.LOG_LEVEL,

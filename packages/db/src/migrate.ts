@@ -24,7 +24,8 @@ export interface MigrationResult {
 /** Reads `NNNN_name.up.sql` / `NNNN_name.down.sql` pairs, in version order. */
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = await readdir(dir)
-  const versions = [...new Set(files.filter((f) => f.endsWith('.up.sql')).map((f) => f.slice(0, -7)))]
+  const ups = files.filter((file) => file.endsWith('.up.sql'))
+  const versions = [...new Set(ups.map((file) => file.slice(0, -'.up.sql'.length)))]
   versions.sort()
 
   return Promise.all(
@@ -62,7 +63,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
  * Applies every pending migration, each in its own transaction, under an advisory lock.
  * Running it again is a no-op.
  */
-export async function migrateUp(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
+export async function migrateUp(
+  databaseUrl: string,
+  dir = MIGRATIONS_DIR,
+): Promise<MigrationResult> {
   await ensureDatabase(databaseUrl)
   const migrations = await readMigrations(dir)
 
@@ -75,7 +79,9 @@ export async function migrateUp(databaseUrl: string, dir = MIGRATIONS_DIR): Prom
       await client.query('BEGIN')
       try {
         await client.query(migration.up)
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version])
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [
+          migration.version,
+        ])
         await client.query('COMMIT')
       } catch (error) {
         await client.query('ROLLBACK')
