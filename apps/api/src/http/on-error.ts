@@ -35,11 +35,31 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   )
 }
 
-/** The one place where errors become responses. No stack trace ever leaves the process. */
+/**
+ * SQLSTATEs for text the database cannot store (a NUL, say). Parameters are checked for these
+ * before any query; this is the backstop for one that slips through, which is still the
+ * client's input and not a fault of the server.
+ */
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05'])
+
+/**
+ * The one place where errors become responses. No stack trace ever leaves the process. A 503
+ * is logged at warn without a stack: an outage is not a bug, and every request during one
+ * fails the same way. Anything else that fails is a bug: error, with the stack.
+ */
 export function createErrorHandler(logger: Logger) {
   return function onError(error: Error, c: Context): Response {
     const problem = toProblem(error)
-    if (problem.status >= 500) logger.error({ err: error, path: c.req.path }, 'request failed')
+    if (problem.status === 503) {
+      // Not under `err`, whose serializer would add the stack back.
+      const cause = { type: error.name, code: (error as { code?: unknown }).code }
+      logger.warn(
+        { cause: { ...cause, message: error.message }, path: c.req.path },
+        'database unavailable',
+      )
+    } else if (problem.status >= 500) {
+      logger.error({ err: error, path: c.req.path }, 'request failed')
+    }
 
     return c.body(JSON.stringify(problem), problem.status as 500, {
       'content-type': 'application/problem+json',
@@ -48,6 +68,11 @@ export function createErrorHandler(logger: Logger) {
 }
 
 export function toProblem(error: unknown): Record<string, unknown> & { status: number } {
+  const code = (error as { code?: unknown } | undefined)?.code
+  if (typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code)) {
+    const detail = 'a parameter holds a character the database cannot store, such as NUL'
+    return toProblem(new ApiError(400, 'invalid_parameter', detail, undefined, { cause: error }))
+  }
   if (error instanceof ApiError) {
     return {
       type: 'about:blank',

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../deps.js'
 import { jsonArray, jsonText } from '../http/json-response.js'
 import { nextLink } from '../http/next-link.js'
 import { parseQuery } from '../http/parse-query.js'
+import { pathId } from '../http/path-id.js'
 import { correlationsQuerySchema } from '../schemas/correlations-query.js'
 
 /** `GET /correlations/{id}`: every event sharing a chain or session id, oldest first. */
@@ -16,7 +17,7 @@ export function correlationRoutes(deps: ApiDeps): Hono {
   app.get('/correlations/:id', async (c) => {
     const query = parseQuery(c, correlationsQuery)
 
-    const page = await listCorrelatedEvents(deps.db, c.req.param('id'), query)
+    const page = await listCorrelatedEvents(deps.db, pathId(c, 'id'), query)
 
     const headers = page.next ? nextLink(c, encodeCursor(page.next)) : {}
     return jsonText(c, jsonArray(page.rows.map((row) => renderEventJson(row))), headers)

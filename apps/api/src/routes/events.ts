@@ -16,6 +16,7 @@ import { badParameter, notFound } from '../http/api-error.js'
 import { jsonArray, jsonText } from '../http/json-response.js'
 import { nextLink } from '../http/next-link.js'
 import { parseQuery } from '../http/parse-query.js'
+import { pathId } from '../http/path-id.js'
 import { renderCausationTree } from '../render/render-causation-tree.js'
 import { ancestorsQuerySchema, descendantsQuerySchema } from '../schemas/causation-query.js'
 import { eventsQuerySchema } from '../schemas/events-query.js'
@@ -83,7 +84,7 @@ export function eventRoutes(deps: ApiDeps): Hono {
 
 /** The event named by the path, by UUID or by the original text of a non-UUID id. */
 async function findOrFail(deps: ApiDeps, c: Context): Promise<EventRow> {
-  const id = c.req.param('id') ?? ''
+  const id = pathId(c, 'id')
   const row = await findEvent(deps.db, toEventUuid(id).id)
   if (!row) throw notFound(`event ${JSON.stringify(id)}`)
   return row

@@ -61,31 +61,51 @@ export const afterParam = z
     return z.NEVER
   })
 
-export const offsetParam = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(Number.MAX_SAFE_INTEGER)
-  .meta({ description: 'Rows to skip (after `after`, if given). Prefer the cursor.' })
+/**
+ * A whole number from `min` to `max`; each message names the bound. Read from the query with
+ * `fromDigits`.
+ */
+export function integerParam(min: number, max: number) {
+  // The integer check comes after the bounds, so that a number too large to be exact reports
+  // the bound rather than the largest safe integer.
+  return z
+    .number({
+      error: (issue) =>
+        issue.code === 'invalid_type' ? 'must be a whole number in decimal digits' : undefined,
+    })
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .int()
+}
+
+/**
+ * Reads a query value written in decimal digits only as a number for `schema`; anything else
+ * reaches it as text and is refused. `Number()` alone would also take `0x10`, `1e1`, `+3` and
+ * ` 1`, and read an empty value as 0.
+ */
+export function fromDigits<S extends z.ZodType>(schema: S) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+    schema,
+  )
+}
+
+export const offsetParam = fromDigits(integerParam(0, Number.MAX_SAFE_INTEGER).optional()).meta({
+  description: 'Rows to skip (after `after`, if given). Prefer the cursor.',
+})
 
 export function limitParam(config: Pick<Config, 'API_DEFAULT_PAGE_SIZE' | 'API_MAX_PAGE_SIZE'>) {
-  return z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(config.API_MAX_PAGE_SIZE)
-    .default(Math.min(config.API_DEFAULT_PAGE_SIZE, config.API_MAX_PAGE_SIZE))
-    .meta({ description: 'Page size.' })
+  const fallback = Math.min(config.API_DEFAULT_PAGE_SIZE, config.API_MAX_PAGE_SIZE)
+  return fromDigits(integerParam(1, config.API_MAX_PAGE_SIZE).default(fallback)).meta({
+    description: 'Page size.',
+  })
 }
 
 export function maxDepthParam(config: Pick<Config, 'API_MAX_CAUSATION_DEPTH'>) {
-  return z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(config.API_MAX_CAUSATION_DEPTH)
-    .default(config.API_MAX_CAUSATION_DEPTH)
-    .meta({ description: 'How many causation levels to follow.' })
+  const cap = config.API_MAX_CAUSATION_DEPTH
+  return fromDigits(integerParam(1, cap).default(cap)).meta({
+    description: 'How many causation levels to follow.',
+  })
 }
 
 /**

@@ -155,6 +155,13 @@ export class ClientSession {
     if (sent > 0) this.#metrics.framesSent.inc({ type: 'event' }, sent)
   }
 
+  /** Before a replay: starts from `position`, the stored head, instead of a later `from`. */
+  rewindTo(position: bigint): void {
+    if (this.#mode !== 'replaying') return
+    this.#cursor = position
+    this.#lastSent = position
+  }
+
   /** Replay saw everything up to `position` (no match above the cursor). */
   advanceTo(position: bigint): void {
     if (position > this.#cursor) this.#cursor = position

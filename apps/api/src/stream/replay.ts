@@ -1,5 +1,5 @@
 import type { Database } from '@historian/db'
-import { readStreamPage, type StreamPageRequest } from '@historian/queries'
+import { latestPosition, readStreamPage, type StreamPageRequest } from '@historian/queries'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 
@@ -33,6 +33,15 @@ export async function replayThenGoLive(
 ): Promise<void> {
   const { db, feed, page, lowWaterBytes, metrics, logger } = options
   const started = performance.now()
+
+  // A cursor beyond the stored head (a client of another, or a restored, database) would
+  // hold back every event to come: such a client starts from the head instead. The head is
+  // read only when the cursor is past the feed, and it is never below an event any replica
+  // sent, so a client resuming from a faster replica gets no duplicate.
+  if (session.cursor > (feed.position as bigint)) {
+    const head = await latestPosition(db)
+    if (session.cursor > head) session.rewindTo(head)
+  }
 
   while (session.isOpen) {
     const target = feed.position as bigint

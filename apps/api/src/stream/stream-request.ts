@@ -2,6 +2,7 @@ import type { StreamFilter } from '@historian/queries'
 import { z } from 'zod'
 
 import { badParameter } from '../http/api-error.js'
+import { queryInput } from '../http/query-input.js'
 import { eventTypeParam, textParam } from '../schemas/query-params.js'
 
 /** What a client asked of `WS /events/stream`, validated before the upgrade. */
@@ -11,13 +12,17 @@ export interface StreamRequest {
   from: bigint | null
 }
 
-const MAX_POSITION = 2n ** 63n - 1n
+/**
+ * Frames carry positions as JSON numbers, which clients read as doubles: a larger position
+ * would come back rounded, so it is refused rather than silently changed.
+ */
+const MAX_POSITION = BigInt(Number.MAX_SAFE_INTEGER)
 
 const positionParam = z
   .string()
-  .regex(/^\d{1,19}$/, 'must be a position: a whole number from 0')
+  .regex(/^\d+$/, 'must be a position: a whole number from 0, in decimal digits')
   .transform((text) => BigInt(text))
-  .refine((position) => position <= MAX_POSITION, 'is beyond the largest position')
+  .refine((position) => position <= MAX_POSITION, `must be at most ${MAX_POSITION}`)
 
 /**
  * The stream's query. Unknown parameters are refused rather than ignored: a misspelt filter
@@ -41,14 +46,7 @@ const streamQuerySchema = z
  * @throws ApiError 400 naming the first parameter at fault.
  */
 export function parseStreamRequest(params: URLSearchParams): StreamRequest {
-  const input: Record<string, string> = {}
-  for (const name of new Set(params.keys())) {
-    const values = params.getAll(name)
-    if (values.length > 1) throw badParameter(name, `${name}: give this parameter once`)
-    input[name] = values[0] as string
-  }
-
-  const parsed = streamQuerySchema.safeParse(input)
+  const parsed = streamQuerySchema.safeParse(queryInput(params))
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue
     if (issue.code === 'unrecognized_keys') {

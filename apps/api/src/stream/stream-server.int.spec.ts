@@ -249,6 +249,39 @@ describe('WS /events/stream', () => {
     expect(JSON.parse(refusal.body).param).toBe('from')
   })
 
+  it.each(['event_type', 'routing_key', 'workflow_id', 'session_id', 'correlation_id'])(
+    'refuses a NUL in %s with 400 before the upgrade, not 1011 after it',
+    async (param) => {
+      const refusal = await StreamClient.refusal(`${stream.url}?from=0&${param}=a%00b`)
+
+      expect(refusal.status).toBe(400)
+      expect(JSON.parse(refusal.body)).toMatchObject({ code: 'invalid_parameter', param })
+    },
+  )
+
+  it('refuses a from= above the largest safe integer instead of rounding it', async () => {
+    const refusal = await StreamClient.refusal(`${stream.url}?from=9007199254740993`)
+
+    expect(refusal.status).toBe(400)
+    expect(JSON.parse(refusal.body)).toMatchObject({
+      param: 'from',
+      detail: 'from: must be at most 9007199254740991',
+    })
+  })
+
+  it('starts a from= beyond the stored head at the head, so later events arrive', async () => {
+    const [head] = (await append(1)) as [number]
+
+    const client = await StreamClient.connect(`${stream.url}?from=99999999999`)
+    await client.waitFor((c) => c.frames.some((frame) => frame.type === 'caught_up'))
+    const live = await append(2)
+    await client.waitForPosition(live.at(-1) as number)
+
+    expect(client.frames.find((frame) => frame.type === 'caught_up')?.position).toBe(head)
+    expect(client.positions).toEqual(live)
+    client.close()
+  })
+
   it('reports its clients and frames on /metrics', async () => {
     const client = await StreamClient.connect(stream.url)
     const [position] = await append(1)

@@ -5,7 +5,7 @@
 import { loadConfig, type Config } from '@historian/config'
 import { createDatabase, createPool } from '@historian/db'
 import type { Hono } from 'hono'
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import { Registry } from 'prom-client'
 
 import { createApp } from '../app.js'
@@ -15,26 +15,37 @@ import type { ApiDeps } from '../deps.js'
 export function createTestApp(
   database: Pick<ApiDeps, 'pool' | 'db'> & { url: string },
   env: Record<string, string> = {},
+  logger: Logger = pino({ level: 'silent' }),
 ): { app: Hono; config: Config } {
   const config = loadConfig({ DATABASE_URL: database.url, ...env })
   const app = createApp({
     config,
     pool: database.pool,
     db: database.db,
-    logger: pino({ level: 'silent' }),
+    logger,
     registry: new Registry(),
   })
   return { app, config }
 }
 
+export interface UnreachableAppOptions {
+  logger?: Logger
+  /** How long the pool waits for a connection; 1 s unless a test needs a database to stall. */
+  connectionTimeoutMillis?: number
+}
+
 /**
- * The API over a database that is not there: a pool pointed at a port nothing listens on, with
- * a short connect timeout. Returns a `close` for the pool.
+ * The API over a database that is not there: a pool pointed at a port nothing listens on (or
+ * that never answers), with a short connect timeout. Returns a `close` for the pool.
  */
-export function createUnreachableApp(port: number): { app: Hono; close: () => Promise<void> } {
+export function createUnreachableApp(
+  port: number,
+  options: UnreachableAppOptions = {},
+): { app: Hono; close: () => Promise<void> } {
   const url = `postgres://postgres@127.0.0.1:${port}/historian`
-  const pool = createPool(url, { max: 1, connectionTimeoutMillis: 1000 })
+  const connectionTimeoutMillis = options.connectionTimeoutMillis ?? 1000
+  const pool = createPool(url, { max: 1, connectionTimeoutMillis })
   const db = createDatabase(pool)
-  const { app } = createTestApp({ url, pool, db })
+  const { app } = createTestApp({ url, pool, db }, {}, options.logger)
   return { app, close: () => db.destroy() }
 }
