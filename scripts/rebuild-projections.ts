@@ -34,12 +34,13 @@ function report(progress: RebuildProgress): void {
   lastReportAt = now
   lastPhase = progress.phase
 
-  const target = Number(progress.targetPosition)
-  const percent = target > 0 ? Math.min(100, (Number(progress.position) / target) * 100) : 100
+  // The head is re-read as the ingest moves it, so the share is of the history known so far.
+  const head = Number(progress.headPosition)
+  const percent = head > 0 ? Math.min(100, (Number(progress.position) / head) * 100) : 100
   const perSecond = progress.eventsReplayed / Math.max(progress.elapsedMs / 1000, 0.001)
   const line =
     `rebuild: ${progress.phase.padEnd(8)} ${progress.eventsReplayed.toLocaleString('en')} ` +
-    `events, position ${progress.position} of ${progress.targetPosition} ` +
+    `events, position ${progress.position}, head ${progress.headPosition} ` +
     `(${percent.toFixed(1)}%), ${Math.round(perSecond).toLocaleString('en')} events/s`
 
   process.stderr.write(interactive ? `\r\u001b[2K${line}` : `${line}\n`)

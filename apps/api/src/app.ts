@@ -2,9 +2,9 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 
 import type { ApiDeps } from './deps.js'
-import { ApiError } from './http/api-error.js'
 import { requireToken } from './http/auth.js'
-import { createErrorHandler, toProblem } from './http/on-error.js'
+import { createNotFoundHandler } from './http/not-found.js'
+import { createErrorHandler } from './http/on-error.js'
 import { agentRoutes } from './routes/agents.js'
 import { correlationRoutes } from './routes/correlations.js'
 import { eventRoutes } from './routes/events.js'
@@ -23,16 +23,15 @@ export function createApp(deps: ApiDeps): Hono {
   const prefix = deps.config.API_PREFIX
 
   app.onError(createErrorHandler(deps.logger.child({ component: 'api.http' })))
-  app.notFound((c) => {
-    const problem = toProblem(new ApiError(404, 'not_found', `no route for ${c.req.path}`))
-    return c.body(JSON.stringify(problem), 404, { 'content-type': 'application/problem+json' })
-  })
+  app.notFound(createNotFoundHandler(app))
 
   // CORS first, so a browser's preflight is answered without a token.
   const origins = deps.config.API_CORS_ORIGINS
   if (origins.length > 0) {
     const origin = origins.includes('*') ? '*' : origins
-    app.use(`${prefix}/*`, cors({ origin, exposeHeaders: ['Link'] }))
+    // The API only reads; a preflight for anything else is refused by the browser.
+    const allowMethods = ['GET', 'HEAD', 'OPTIONS']
+    app.use(`${prefix}/*`, cors({ origin, allowMethods, exposeHeaders: ['Link'] }))
   }
   app.use(`${prefix}/*`, requireToken(deps.config))
 

@@ -73,6 +73,17 @@ describe('access to the API', () => {
   describe('CORS', () => {
     const env = { API_CORS_ORIGINS: 'https://dash.test, https://ops.test' }
 
+    it('advertises only the read methods in a preflight', async () => {
+      const { app } = createTestApp(database, env)
+
+      const res = await app.request('/api/v1/events', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://dash.test', 'access-control-request-method': 'GET' },
+      })
+
+      expect(res.headers.get('access-control-allow-methods')).toBe('GET,HEAD,OPTIONS')
+    })
+
     it('allows a configured origin and lets it read the Link header', async () => {
       const { app } = createTestApp(database, env)
 
@@ -97,6 +108,36 @@ describe('access to the API', () => {
       const res = await app.request('/api/v1/events', { headers: { origin: 'https://dash.test' } })
 
       expect(res.headers.get('access-control-allow-origin')).toBeNull()
+    })
+  })
+
+  describe('methods other than GET', () => {
+    it.each([
+      ['POST', '/api/v1/events'],
+      ['PUT', '/api/v1/events/some-id'],
+      ['DELETE', '/api/v1/workflows/wf-1/state'],
+      ['PATCH', '/health'],
+    ])('answer %s %s with 405 and Allow instead of 404', async (method, path) => {
+      const res = await createTestApp(database).app.request(path, { method })
+
+      expect(res.status).toBe(405)
+      expect(res.headers.get('allow')).toBe('GET, HEAD')
+      expect(res.headers.get('content-type')).toBe('application/problem+json')
+      expect(await res.json()).toMatchObject({ status: 405, code: 'method_not_allowed' })
+    })
+
+    it('still answers 404 for a path no route serves, whatever the method', async () => {
+      const { app } = createTestApp(database)
+
+      for (const method of ['GET', 'POST']) {
+        expect((await app.request('/api/v1/nowhere', { method })).status).toBe(404)
+      }
+    })
+
+    it('answers HEAD like GET', async () => {
+      const res = await createTestApp(database).app.request('/health', { method: 'HEAD' })
+
+      expect(res.status).toBe(200)
     })
   })
 

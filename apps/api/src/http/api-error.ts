@@ -4,7 +4,7 @@
  */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 413 | 503 | 500,
+    readonly status: 400 | 401 | 404 | 405 | 409 | 413 | 503 | 500,
     readonly code: string,
     message: string,
     readonly param?: string,

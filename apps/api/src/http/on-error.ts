@@ -7,6 +7,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   503: 'Service Unavailable',
   500: 'Internal Server Error',
 }

@@ -46,31 +46,42 @@ describe('GET /stats', () => {
     expect(await stats(range)).toMatchObject({
       bucket: 'hour',
       series: [
-        { key: 'agent.builder.started', counts: [{ t: '2026-03-01T11:00:00Z', n: 1 }] },
-        { key: 'agent.scout.heartbeat', counts: [{ t: '2026-03-01T10:00:00Z', n: 2 }] },
-        { key: 'agent.scout.started', counts: [{ t: '2026-03-01T10:00:00Z', n: 1 }] },
+        { key: 'agent.builder.started', counts: [{ t: '2026-03-01T11:00:00.000000Z', n: 1 }] },
+        { key: 'agent.scout.heartbeat', counts: [{ t: '2026-03-01T10:00:00.000000Z', n: 2 }] },
+        { key: 'agent.scout.started', counts: [{ t: '2026-03-01T10:00:00.000000Z', n: 1 }] },
         {
           key: 'bmad.workflow.started',
           counts: [
-            { t: '2026-03-01T10:00:00Z', n: 1 },
-            { t: '2026-03-02T09:00:00Z', n: 1 },
+            { t: '2026-03-01T10:00:00.000000Z', n: 1 },
+            { t: '2026-03-02T09:00:00.000000Z', n: 1 },
           ],
         },
       ],
     })
   })
 
+  it('labels buckets in the timestamp format of start_time and every other time', async () => {
+    const answer = (await stats(`bucket=day&${range}`)) as Stats & { start_time: string }
+    const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
+
+    const times = answer.series.flatMap((series) => series.counts.map((count) => count.t))
+
+    expect(answer.start_time).toMatch(TIMESTAMP)
+    expect(times.length).toBeGreaterThan(0)
+    for (const t of times) expect(t).toMatch(TIMESTAMP)
+  })
+
   it('groups by agent, with events that have none under a null key', async () => {
     const { series } = await stats(`group_by=agent&bucket=day&${range}`)
 
     expect(series).toEqual([
-      { key: 'builder', counts: [{ t: '2026-03-01T00:00:00Z', n: 1 }] },
-      { key: 'scout', counts: [{ t: '2026-03-01T00:00:00Z', n: 3 }] },
+      { key: 'builder', counts: [{ t: '2026-03-01T00:00:00.000000Z', n: 1 }] },
+      { key: 'scout', counts: [{ t: '2026-03-01T00:00:00.000000Z', n: 3 }] },
       {
         key: null,
         counts: [
-          { t: '2026-03-01T00:00:00Z', n: 1 },
-          { t: '2026-03-02T00:00:00Z', n: 1 },
+          { t: '2026-03-01T00:00:00.000000Z', n: 1 },
+          { t: '2026-03-02T00:00:00.000000Z', n: 1 },
         ],
       },
     ])
@@ -86,11 +97,11 @@ describe('GET /stats', () => {
       {
         key: 'agents',
         counts: [
-          { t: '2026-03-01T10:00:00Z', n: 2 },
-          { t: '2026-03-01T10:01:00Z', n: 1 },
+          { t: '2026-03-01T10:00:00.000000Z', n: 2 },
+          { t: '2026-03-01T10:01:00.000000Z', n: 1 },
         ],
       },
-      { key: 'bmad', counts: [{ t: '2026-03-01T10:59:00Z', n: 1 }] },
+      { key: 'bmad', counts: [{ t: '2026-03-01T10:59:00.000000Z', n: 1 }] },
     ])
   })
 

@@ -1,4 +1,5 @@
 import type { Database } from '@historian/db'
+import { formatTimestamp } from '@historian/envelope'
 import { sql, type Kysely } from 'kysely'
 
 /** What `GET /stats` groups by, and the column behind each choice. */
@@ -28,8 +29,9 @@ export interface StatsSeries {
 
 /**
  * Counts events per group and time bucket in `[startTime, endTime)`. Buckets start at UTC
- * boundaries (the pool's sessions run in UTC) and are labelled `YYYY-MM-DDTHH:MM:SSZ`. Series
- * are ordered by key, counts by time; buckets without events are left out.
+ * boundaries (the pool's sessions run in UTC) and are labelled like every other time the API
+ * prints, `YYYY-MM-DDTHH:MM:SS.ffffffZ`. Series are ordered by key, counts by time; buckets
+ * without events are left out.
  *
  * Each bucket is counted on its own, as a range of the covering time index (migration 0005)
  * grouped by key in a small hash table. Grouping the whole range by (key, bucket) at once would
@@ -65,9 +67,10 @@ export async function countEvents(
 
   const series: StatsSeries[] = []
   for (const row of rows) {
+    const count = { t: formatTimestamp(row.t), n: row.n }
     const last = series[series.length - 1]
-    if (last && last.key === row.key) last.counts.push({ t: row.t, n: row.n })
-    else series.push({ key: row.key, counts: [{ t: row.t, n: row.n }] })
+    if (last && last.key === row.key) last.counts.push(count)
+    else series.push({ key: row.key, counts: [count] })
   }
   return series
 }

@@ -104,6 +104,35 @@ describe('rebuildProjections', () => {
     expect(rows[0]?.n).toBe('0')
   })
 
+  it('never reports a position past the head while writers add events', async () => {
+    const events = randomEvents(seededRandom(7), { count: 90, distinctTimes: true })
+    await storeEach(events.slice(0, 30))
+    const reports: RebuildProgress[] = []
+
+    const queue = events.slice(30).map((event) => [event])
+    const writer = async () => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) {
+        await storeAndProject(database.db, batch)
+      }
+    }
+    await Promise.all([
+      rebuildProjections(database.db, {
+        batchEvents: 2,
+        onProgress: (progress) => reports.push(progress),
+      }),
+      writer(),
+      writer(),
+    ])
+
+    for (const report of reports) {
+      expect(BigInt(report.position), report.phase).toBeLessThanOrEqual(
+        BigInt(report.headPosition),
+      )
+    }
+    const swap = reports.find((report) => report.phase === 'swap')
+    expect(reports.at(-1)).toMatchObject({ phase: 'done', position: swap?.position })
+  })
+
   it('refuses to run twice at once', async () => {
     await storeEach(randomEvents(seededRandom(6), { count: 20, distinctTimes: true }))
     let second: Promise<unknown> | undefined

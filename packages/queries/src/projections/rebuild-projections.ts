@@ -29,8 +29,11 @@ export interface RebuildProgress {
   eventsReplayed: number
   /** The position replayed up to. */
   position: string
-  /** The highest position when the rebuild started, for a percentage. */
-  targetPosition: string
+  /**
+   * The highest committed position, as last read: at the start, and again whenever the replay
+   * reaches it, since the ingest keeps writing. Never below `position`.
+   */
+  headPosition: string
   elapsedMs: number
 }
 
@@ -96,7 +99,7 @@ export async function rebuildProjections(
 
     try {
       await createShadows(conn)
-      const targetPosition = await highestPosition(conn)
+      let headPosition = await highestPosition(conn)
 
       let eventsReplayed = 0
       const report = (phase: RebuildProgress['phase'], position: string) =>
@@ -104,7 +107,7 @@ export async function rebuildProjections(
           phase,
           eventsReplayed,
           position,
-          targetPosition,
+          headPosition,
           elapsedMs: Date.now() - startedAt,
         })
 
@@ -118,6 +121,7 @@ export async function rebuildProjections(
           await applyProjectionsTo(on, batch.map(toProjectedEvent), SHADOW_TARGETS)
           eventsReplayed += batch.length
           position = last.position
+          if (BigInt(position) >= BigInt(headPosition)) headPosition = await highestPosition(on)
           report(phase, position)
         }
       }
@@ -125,16 +129,17 @@ export async function rebuildProjections(
       const replayed = await replay(conn, '0', 'replay')
 
       const lockedAt = Date.now()
+      let finalPosition = replayed
       const counts = await conn.transaction().execute(async (trx) => {
         await sql`LOCK TABLE workflow_state, agent_sessions IN EXCLUSIVE MODE`.execute(trx)
-        const position = await replay(trx, replayed, 'catch-up')
-        report('swap', position)
+        finalPosition = await replay(trx, replayed, 'catch-up')
+        report('swap', finalPosition)
         return swapIn(trx)
       })
       const lockedMs = Date.now() - lockedAt
 
       await sql`ANALYZE workflow_state, agent_sessions`.execute(conn)
-      report('done', targetPosition)
+      report('done', finalPosition)
 
       return { eventsReplayed, ...counts, elapsedMs: Date.now() - startedAt, lockedMs }
     } finally {
