@@ -173,3 +173,20 @@ describe('formatTimestamp', () => {
     expect(() => formatTimestamp(new Date(Number.NaN))).toThrow(RangeError)
   })
 })
+
+describe('formatTimestamp on what Postgres prints', () => {
+  it('gives the same text as the general parser for UTC session output', () => {
+    const printed = [
+      '2026-03-02 14:03:11.482913+00',
+      '2026-03-02 14:03:11.48291+00',
+      '2026-03-02 14:03:11.5+00',
+      '2026-03-02 14:03:11+00',
+      '0001-01-01 00:00:00+00',
+      '9999-12-31 23:59:59.999999+00',
+    ]
+    for (const text of printed) {
+      // `parseTime` is the decoder's general path; the 'Z' form avoids any fast path.
+      expect(formatTimestamp(text), text).toBe(normalised(text.replace('+00', 'Z')))
+    }
+  })
+})

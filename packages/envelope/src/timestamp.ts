@@ -92,9 +92,24 @@ export function formatTimestamp(value: string | Date): string {
     return formatMicros(micros)
   }
 
+  const fast = fromPostgresUtc(value)
+  if (fast !== null) return fast
+
   const parsed = parseTimeText(value)
   if (parsed === null) throw new RangeError(`not a timestamp: ${JSON.stringify(value)}`)
   return formatMicros(parsed.micros)
+}
+
+/**
+ * What the pools' UTC sessions print for a timestamptz, `2026-03-02 14:03:11.4829+00`, needs
+ * only re-punctuating: lists format two per event, so the general parser is skipped for it.
+ */
+const POSTGRES_UTC = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/
+
+function fromPostgresUtc(value: string): string | null {
+  const match = POSTGRES_UTC.exec(value)
+  if (match === null) return null
+  return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(6, '0')}Z`
 }
 
 /** @internal Epoch microseconds as `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
