@@ -19,7 +19,9 @@ export function createLogger(
     },
   }
   if (config.LOG_FORMAT === 'pretty') {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } })
+    // Colours only for a terminal: escape codes in a file or a pipe are noise.
+    const colorize = process.stdout.isTTY === true
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize } } })
   }
   return pino(options)
 }

@@ -322,8 +322,15 @@ describe('decode repairs', () => {
 
     const event = stored(incoming(v1({ correlation_ids: parents })))
 
-    expect(event.parentIds).toEqual([toEventUuid('step-1').id, PARENT_ID])
+    expect(event.parentIds).toEqual([toEventUuid('step-1').id, toEventUuid('42').id, PARENT_ID])
     expect(event.flags).toEqual(['parent_id_mapped'])
+  })
+
+  it('links a numeric parent to the event whose numeric id it names', () => {
+    const parent = stored(incoming(v1({ event_id: 42 })))
+    const child = stored(incoming(v1({ correlation_ids: [42, 1.5, 2 ** 60] })))
+
+    expect(child.parentIds).toEqual([parent.eventId])
   })
 
   it('decodes a list of 40,000 parents, dropping repeats', () => {

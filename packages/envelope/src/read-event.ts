@@ -153,9 +153,12 @@ function readParentIds(
   const seen = candidates.length > 16 ? new Set<string>() : null
 
   for (const candidate of candidates) {
-    if (typeof candidate !== 'string' || candidate === '') continue
+    // A numeric parent names an event whose numeric id was mapped from its text (`readEventId`);
+    // beyond 2^53 the parsed number no longer has that text, so such a parent cannot be linked.
+    const text = Number.isSafeInteger(candidate) ? String(candidate) : candidate
+    if (typeof text !== 'string' || text === '') continue
 
-    const { id, mapped } = toEventUuid(candidate)
+    const { id, mapped } = toEventUuid(text)
     if (id === eventId || (seen === null ? parentIds.includes(id) : seen.has(id))) continue
     seen?.add(id)
     if (mapped) repair(repairs, 'parent_id_mapped')
