@@ -1,8 +1,9 @@
 import type { Config } from '@historian/config'
 import type { z } from 'zod'
 
-import { agentsQuerySchema, sessionEventsQuerySchema } from '../routes/agents.js'
-import { timelineQuerySchema, workflowsQuerySchema } from '../routes/workflows.js'
+import { agentsQuerySchema } from '../routes/agents.js'
+import { workflowsQuerySchema } from '../routes/workflows.js'
+import { eventPageQuerySchema } from '../schemas/event-page-query.js'
 import { ancestorsQuerySchema, descendantsQuerySchema } from '../schemas/causation-query.js'
 import { correlationsQuerySchema } from '../schemas/correlations-query.js'
 import { eventsQuerySchema } from '../schemas/events-query.js'
@@ -124,7 +125,7 @@ export function apiOperations(config: Config): Operation[] {
       tag: 'projections',
       summary: 'A workflow state and its events, oldest first',
       pathParams: { id: 'Workflow id.' },
-      query: timelineQuerySchema(config),
+      query: eventPageQuerySchema(config),
       ok: {
         description: '`{"state": ..., "events": [...]}`.',
         schema: {
@@ -155,7 +156,7 @@ export function apiOperations(config: Config): Operation[] {
       tag: 'projections',
       summary: 'Events of one agent session',
       pathParams: { session_id: 'Agent session id.' },
-      query: sessionEventsQuerySchema(config),
+      query: eventPageQuerySchema(config),
       ok: { description: 'A page of events.', schema: arrayOf(ref('Event')) },
       status: { ...badRequest, 404: 'No such session.' },
     },

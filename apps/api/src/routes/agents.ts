@@ -18,9 +18,9 @@ import { nextLink } from '../http/next-link.js'
 import { parseQuery } from '../http/parse-query.js'
 import { pathId } from '../http/path-id.js'
 import { renderAgentSession } from '../render/render-agent-session.js'
+import { eventPageQuerySchema } from '../schemas/event-page-query.js'
 import { projectionAfterParam } from '../schemas/projection-after-param.js'
 import {
-  afterParam,
   limitParam,
   noConflictingAlias,
   offsetParam,
@@ -39,15 +39,6 @@ export function agentsQuerySchema(config: Config) {
       after: projectionAfterParam.optional(),
     })
     .superRefine(noConflictingAlias('agent', 'agent_name'))
-}
-
-/** The query of `GET /agents/{session_id}/events`: the page of events, oldest first. */
-export function sessionEventsQuerySchema(config: Config) {
-  return z.object({
-    limit: limitParam(config),
-    offset: offsetParam.optional(),
-    after: afterParam.optional(),
-  })
 }
 
 /** An agent session as the API returns it (times UTC with six fractional digits). */
@@ -70,7 +61,7 @@ export const AgentSessionView = z.object({
 export function agentRoutes(deps: ApiDeps): Hono {
   const app = new Hono()
   const agentsQuery = agentsQuerySchema(deps.config)
-  const sessionEventsQuery = sessionEventsQuerySchema(deps.config)
+  const sessionEventsQuery = eventPageQuerySchema(deps.config)
 
   app.get('/agents', async (c) => {
     const query = parseQuery(c, agentsQuery)

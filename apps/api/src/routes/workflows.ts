@@ -18,9 +18,9 @@ import { nextLink } from '../http/next-link.js'
 import { parseQuery } from '../http/parse-query.js'
 import { pathId } from '../http/path-id.js'
 import { renderWorkflowState } from '../render/render-workflow-state.js'
+import { eventPageQuerySchema } from '../schemas/event-page-query.js'
 import { projectionAfterParam } from '../schemas/projection-after-param.js'
 import {
-  afterParam,
   limitParam,
   noConflictingAlias,
   offsetParam,
@@ -40,15 +40,6 @@ export function workflowsQuerySchema(config: Config) {
       after: projectionAfterParam.optional(),
     })
     .superRefine(noConflictingAlias('type', 'workflow_type'))
-}
-
-/** The query of `GET /workflows/{id}/timeline`: the page of events, oldest first. */
-export function timelineQuerySchema(config: Config) {
-  return z.object({
-    limit: limitParam(config),
-    offset: offsetParam.optional(),
-    after: afterParam.optional(),
-  })
 }
 
 /** A workflow state as the API returns it (times UTC with six fractional digits). */
@@ -76,7 +67,7 @@ export const WorkflowStateView = z.object({
 export function workflowRoutes(deps: ApiDeps): Hono {
   const app = new Hono()
   const workflowsQuery = workflowsQuerySchema(deps.config)
-  const timelineQuery = timelineQuerySchema(deps.config)
+  const timelineQuery = eventPageQuerySchema(deps.config)
 
   app.get('/workflows', async (c) => {
     const query = parseQuery(c, workflowsQuery)
