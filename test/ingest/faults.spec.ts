@@ -98,9 +98,10 @@ describe('ingest under real faults', () => {
 
   it('never acknowledges an old channel tag when the broker drops after a commit', async () => {
     const ingest = await start()
-    const published = await publishGenerated(topology.channel, topology.exchange, 3000, {
+    // Still publishing when the faults begin, so that a batch is being written when they do.
+    const publishing = publishGenerated(topology.channel, topology.exchange, 5000, {
       seed: 12,
-      perTick: 100,
+      perTick: 50,
     })
     await waitFor(async () => (await countEvents(database.db)).rows > 0, { what: 'a start' })
 
@@ -114,7 +115,7 @@ describe('ingest under real faults', () => {
     await sleep(500)
     amqpProxy.restore()
 
-    await expectEachStoredOnce(published)
+    await expectEachStoredOnce(await publishing)
     const log = ingest.output()
     expect(log).toMatch(/"acked":0[,}]/)
     expect(log).not.toMatch(/unknown delivery tag|PRECONDITION_FAILED/i)
