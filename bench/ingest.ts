@@ -4,7 +4,13 @@ import amqp from 'amqplib'
 import { sql } from 'kysely'
 
 import { loadConfig } from '@historian/config'
-import { createClient, createDatabase, createPool, migrateUp, quoteIdent } from '@historian/db'
+import {
+  createDatabase,
+  createPool,
+  dropDatabase,
+  migrateUp,
+  withDatabase,
+} from '@historian/db'
 import { decode } from '@historian/envelope'
 
 import { generateMessages } from '../scripts/lib/generate-events.js'
@@ -20,7 +26,6 @@ import { startIngest } from '../test/support/processes.js'
 const total = Number(process.argv[2] ?? 200_000)
 const naiveTotal = Number(process.argv[3] ?? 10_000)
 const base = loadConfig()
-const adminUrl = withDatabase(base.DATABASE_URL, 'postgres')
 const benchUrl = withDatabase(base.DATABASE_URL, 'historian_bench_ingest')
 const names = {
   exchange: 'bench.ingest.exchange',
@@ -66,7 +71,7 @@ try {
   await channel.deleteExchange(names.exchange).catch(() => undefined)
   await channel.deleteExchange(`${names.dlq}.exchange`).catch(() => undefined)
   await connection.close()
-  await dropDatabase()
+  await dropDatabase(benchUrl)
 }
 
 async function measureIngest() {
@@ -216,21 +221,8 @@ async function resetQueues(): Promise<void> {
 }
 
 async function resetDatabase(): Promise<void> {
-  await dropDatabase()
+  await dropDatabase(benchUrl)
   await migrateUp(benchUrl)
   const pool = createPool(benchUrl, { max: 1 })
   await sql`VACUUM ANALYZE`.execute(createDatabase(pool)).finally(() => pool.end())
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = createClient(adminUrl)
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent('historian_bench_ingest')} WITH (FORCE)`)
-  await admin.end()
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url)
-  parsed.pathname = `/${name}`
-  return parsed.toString()
 }

@@ -2,7 +2,7 @@ import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 
 import { loadConfig } from '@historian/config'
-import { createClient, createDatabase, createPool, migrateUp, quoteIdent } from '@historian/db'
+import { createDatabase, createPool, dropDatabase, migrateUp, withDatabase } from '@historian/db'
 
 import { createTestApp } from '../apps/api/src/testing/test-app.js'
 import { benchQueries } from './query/bench-queries.js'
@@ -31,10 +31,9 @@ const WARMUP = 10
 
 const base = loadConfig()
 const databaseName = 'historian_bench_query'
-const adminUrl = new URL('/postgres', base.DATABASE_URL).toString()
-const benchUrl = new URL(`/${databaseName}`, base.DATABASE_URL).toString()
+const benchUrl = withDatabase(base.DATABASE_URL, databaseName)
 
-if (!keep) await dropDatabase()
+if (!keep) await dropDatabase(benchUrl)
 await migrateUp(benchUrl)
 const pool = createPool(benchUrl, { max: 4, applicationName: 'historian-bench-query' })
 const db = createDatabase(pool)
@@ -80,15 +79,6 @@ try {
   )
 } finally {
   await db.destroy()
-  if (!keep) await dropDatabase()
+  if (!keep) await dropDatabase(benchUrl)
 }
 
-async function dropDatabase(): Promise<void> {
-  const admin = createClient(adminUrl, 'historian-bench-query')
-  await admin.connect()
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`)
-  } finally {
-    await admin.end()
-  }
-}

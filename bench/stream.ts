@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import amqp from 'amqplib'
 
 import { loadConfig } from '@historian/config'
-import { createClient, migrateUp, quoteIdent } from '@historian/db'
+import { createClient, dropDatabase, migrateUp, withDatabase } from '@historian/db'
 import { EVENTS_CHANNEL } from '@historian/queries'
 
 import { buildApps } from '../scripts/build.js'
@@ -38,7 +38,6 @@ const CLIENT_PROCESSES = 2
 const base = loadConfig()
 const suffix = randomBytes(4).toString('hex')
 const databaseName = `historian_bench_stream_${suffix}`
-const adminUrl = withDatabase(base.DATABASE_URL, 'postgres')
 const benchUrl = withDatabase(base.DATABASE_URL, databaseName)
 const names = {
   exchange: `bench.stream.${suffix}`,
@@ -101,7 +100,7 @@ try {
   await channel.deleteExchange(names.exchange).catch(() => undefined)
   await channel.deleteExchange(`${names.dlq}.exchange`).catch(() => undefined)
   await connection.close()
-  await dropDatabase()
+  await dropDatabase(benchUrl)
 }
 
 /** The doorbells as they arrive: position and arrival time, in commit order. */
@@ -264,19 +263,6 @@ function commitTime(
     else high = middle
   }
   return doorbells[low]?.at
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = createClient(adminUrl)
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`)
-  await admin.end()
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url)
-  parsed.pathname = `/${name}`
-  return parsed.toString()
 }
 
 function splitEvenly(total: number, parts: number): number[] {

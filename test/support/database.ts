@@ -11,8 +11,9 @@ import {
   createClient,
   createDatabase,
   createPool,
+  dropDatabase,
   migrateUp,
-  quoteIdent,
+  withDatabase,
   type Database,
 } from '@historian/db'
 
@@ -38,7 +39,7 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     db,
     drop: async () => {
       await db.destroy()
-      const admin = createClient(withDatabase(inject('databaseUrl'), 'postgres'))
+      const admin = createClient(withDatabase(url, 'postgres'))
       await admin.connect()
       try {
         // Ending a pool resolves before its sockets are closed; dropping with FORCE at once
@@ -51,16 +52,10 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
           if (open.rows[0].n === 0) break
           await new Promise((resolve) => setTimeout(resolve, 100))
         }
-        await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
       } finally {
         await admin.end()
       }
+      await dropDatabase(url)
     },
   }
-}
-
-export function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url)
-  parsed.pathname = `/${name}`
-  return parsed.toString()
 }

@@ -1,10 +1,15 @@
 export { createDatabase } from './database.js'
 export {
-  MIGRATIONS_DIR,
+  databaseName,
+  dropDatabase,
   ensureDatabase,
+  quoteIdent,
+  withDatabase,
+} from './database-admin.js'
+export {
+  MIGRATIONS_DIR,
   migrateDown,
   migrateUp,
-  quoteIdent,
   readMigrations,
   type Migration,
   type MigrationResult,

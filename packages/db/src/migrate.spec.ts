@@ -5,7 +5,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest'
 // Brings in the types of what the global setup provides to `inject`.
 import type {} from '../../../test/support/global-setup.js'
 
-import { ensureDatabase, migrateDown, migrateUp, quoteIdent, readMigrations } from './migrate.js'
+import { dropDatabase, ensureDatabase, withDatabase } from './database-admin.js'
+import { migrateDown, migrateUp, readMigrations } from './migrate.js'
 import { createClient } from './pool.js'
 
 const name = `historian_migrate_${randomBytes(4).toString('hex')}`
@@ -27,10 +28,7 @@ async function tables(): Promise<string[]> {
 
 describe('migrations', () => {
   afterAll(async () => {
-    const admin = createClient(withDatabase(inject('databaseUrl'), 'postgres'))
-    await admin.connect()
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
-    await admin.end()
+    await dropDatabase(url)
   })
 
   it('creates the database, applies every migration, then does nothing again', async () => {
@@ -58,9 +56,3 @@ describe('migrations', () => {
     expect(again.applied).toEqual(all)
   })
 })
-
-function withDatabase(base: string, database: string): string {
-  const parsed = new URL(base)
-  parsed.pathname = `/${database}`
-  return parsed.toString()
-}

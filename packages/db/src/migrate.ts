@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
+import { ensureDatabase } from './database-admin.js'
 import { createClient } from './pool.js'
 
 /** The repository's `migrations/` folder. */
@@ -35,28 +36,6 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
       down: await readFile(path.join(dir, `${version}.down.sql`), 'utf8'),
     })),
   )
-}
-
-/** Creates the database named in the URL when it does not exist yet. */
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
-  const url = new URL(databaseUrl)
-  const name = decodeURIComponent(url.pathname.slice(1))
-  url.pathname = '/postgres'
-
-  const admin = createClient(url.toString(), 'historian-migrate')
-  await admin.connect()
-  try {
-    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
-    if (found.rowCount) return false
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`)
-    return true
-  } catch (error) {
-    // Two starters may race to create it; the loser finds it there, which is what it wanted.
-    if ((error as { code?: string }).code === '42P04') return false
-    throw error
-  } finally {
-    await admin.end()
-  }
 }
 
 /**
@@ -145,8 +124,4 @@ async function withMigrationLock<T>(
 async function appliedVersions(client: ReturnType<typeof createClient>): Promise<Set<string>> {
   const result = await client.query<{ version: string }>('SELECT version FROM schema_migrations')
   return new Set(result.rows.map((row) => row.version))
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
 }
