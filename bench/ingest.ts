@@ -176,7 +176,7 @@ async function measureNaive() {
               source_app: e.sourceApp,
               format: e.format,
               flags: e.flags,
-              body: e.body,
+              body: e.body.toString('utf8'),
               amqp: JSON.stringify(e.amqp),
             })
             .onConflict((oc) => oc.column('event_id').doNothing())

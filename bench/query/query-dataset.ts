@@ -216,8 +216,7 @@ function makeEvent(
     sourceApp,
     format: 'envelope_v1',
     flags: [],
-    body,
-    bodyBytes: Buffer.byteLength(body),
+    body: Buffer.from(body),
     amqp: { message_id: seed.eventId, redelivered: false, x_death: null },
     facts: {
       workflowType: null,

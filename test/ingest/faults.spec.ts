@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest'
 
+import { safePosition } from '@historian/queries'
+
 import { createTestTopology, type TestTopology } from '../support/broker.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 import { countEvents, storedIds } from '../support/event-counts.js'
@@ -126,14 +128,17 @@ describe('ingest under real faults', () => {
     const seen: string[] = []
     let reading = true
 
-    // A reader that follows positions the way the live stream does: it never looks back.
+    // A reader that follows positions the way the live stream does: it never looks back, and
+    // reads only up to the safe position, asked for in a statement of its own.
     const reader = (async () => {
       let last = '0'
       while (reading) {
+        const upTo = String(await safePosition(database.db))
         const rows = await database.db
           .selectFrom('events')
           .select(['position', 'event_id'])
           .where('position', '>', last)
+          .where('position', '<=', upTo)
           .orderBy('position')
           .limit(1000)
           .execute()

@@ -140,7 +140,9 @@ describe('the live stream across real ingest and API processes', () => {
   })
 
   it('loses nothing when the LISTEN connections are terminated while events arrive', async () => {
-    const after = (await storedPositions()).at(-1) ?? 0
+    // Positions are not consecutive (each batch draws one for its reservation): count rows.
+    const already = await storedPositions()
+    const [after, count] = [already.at(-1) ?? 0, already.length]
     const clients = await Promise.all(apis.map((api) => StreamClient.connect(streamUrl(api))))
 
     const publishing = publish(
@@ -158,7 +160,7 @@ describe('the live stream across real ingest and API processes', () => {
     }
     await publishing
 
-    const stored = (await allStored(after + 1500)).filter((position) => position > after)
+    const stored = (await allStored(count + 1500)).filter((position) => position > after)
     expect(terminated).toBeGreaterThanOrEqual(4)
     for (const client of clients) {
       await client.waitForPosition(stored.at(-1) as number, 30_000)
@@ -169,7 +171,9 @@ describe('the live stream across real ingest and API processes', () => {
 
   it('closes a client that stops reading with 4008 and where to resume', async () => {
     const [api] = apis as [RunningProcess]
-    const after = (await storedPositions()).at(-1) ?? 0
+    // Positions are not consecutive (each batch draws one for its reservation): count rows.
+    const already = await storedPositions()
+    const [after, count] = [already.at(-1) ?? 0, already.length]
     const slow = await StreamClient.connect(streamUrl(api))
     const normal = await StreamClient.connect(streamUrl(api))
     slow.pause()
@@ -183,7 +187,7 @@ describe('the live stream across real ingest and API processes', () => {
     slow.resume()
     const closed = await slow.closed
 
-    const stored = (await allStored(after + published)).filter((position) => position > after)
+    const stored = (await allStored(count + published)).filter((position) => position > after)
     await normal.waitForPosition(stored.at(-1) as number, 30_000)
     expect(closed.code).toBe(4008)
     const resumeFrom = Number(/^resume from=(\d+)$/.exec(closed.reason)?.[1])

@@ -20,8 +20,9 @@ export interface AppendOptions {
 }
 
 /**
- * Stores events the way ingest commits a batch, without RabbitMQ: one transaction that takes
- * ingest's ordering lock, inserts, and sends `NOTIFY historian_events, '<highest position>'`.
+ * Stores events the way ingest commits a batch, without RabbitMQ: one transaction that
+ * reserves positions as ingest does, inserts, and sends `NOTIFY historian_events, '<highest
+ * position>'`.
  * Returns the positions, in order.
  */
 export async function appendTestEvents(
@@ -32,7 +33,7 @@ export async function appendTestEvents(
   const client = await pool.connect()
   try {
     await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock(7203114002)')
+    await client.query('SELECT historian_reserve_positions()')
 
     const positions: number[] = []
     for (const spec of specs) positions.push(await insertOne(client, spec))

@@ -46,7 +46,7 @@ const row = {
   correlation_id: event.correlationId,
   format: event.format,
   flags: event.flags,
-  body: event.body,
+  body: event.body.toString('utf8'),
 }
 
 const cases: Record<string, () => unknown> = {

@@ -41,8 +41,9 @@ describe('every sample in fixtures/bloodbank/manifest.json', () => {
     if (!result.ok) return
     if (item.event_id !== undefined) expect(result.event.eventId).toBe(item.event_id)
     expect(result.event.flags).toEqual(item.flags ?? [])
-    expect(result.event.body).toBe(message.body.toString('utf8'))
-    expect(ShapeSchemas[result.event.format].safeParse(JSON.parse(result.event.body)).success)
+    expect(result.event.body.equals(message.body)).toBe(true)
+    const parsed: unknown = JSON.parse(result.event.body.toString('utf8'))
+    expect(ShapeSchemas[result.event.format].safeParse(parsed).success)
       .toBe(true)
   })
 })

@@ -257,8 +257,8 @@ describe('decode of each shape', () => {
       format: 'unknown',
       eventType: 'misc.thing',
       flags: ['id_derived', 'time_inferred'],
-      body: '{"hello":"world"}',
     })
+    expect(event.body.toString('utf8')).toBe('{"hello":"world"}')
   })
 
   it('stores an id with an event_type but no ts or data as format unknown with its id', () => {
@@ -416,15 +416,15 @@ describe('decode repairs', () => {
       workflowId: 'w\ufffd',
       facts: { status: 'ok\ufffd', actingAgent: 'sc\ufffdout' },
       flags: ['nul_replaced'],
-      body,
     })
+    expect(event.body.toString('utf8')).toBe(body)
   })
 
   it('does not flag an escaped backslash followed by u0000', () => {
     const event = stored(incoming(v1({ payload: { path: 'C:\\u0000' } })))
 
     expect(event.flags).toEqual([])
-    expect(event.body).toContain('C:\\\\u0000')
+    expect(event.body.toString('utf8')).toContain('C:\\\\u0000')
   })
 
   it('replaces NUL in the routing key too', () => {
@@ -585,17 +585,13 @@ describe('decode fields', () => {
     })
   })
 
-  it('keeps the body text exactly, counts its bytes and carries the receive time', () => {
+  it('keeps the body bytes exactly and carries the receive time', () => {
     const body = '{ "event_type" : "x",\n  "payload": {"name": "Zoë", "n": 1.50} }'
 
     const event = stored(incoming(body, { exchange: 'ex' }))
 
-    expect(event).toMatchObject({
-      body,
-      bodyBytes: Buffer.byteLength(body),
-      exchange: 'ex',
-      receivedAt: RECEIVED_AT,
-    })
+    expect(event.body.equals(Buffer.from(body))).toBe(true)
+    expect(event).toMatchObject({ exchange: 'ex', receivedAt: RECEIVED_AT })
   })
 
   it('stores a body with a leading byte order mark and keeps the mark', () => {
@@ -604,7 +600,6 @@ describe('decode fields', () => {
     const event = stored(incoming(body))
 
     expect(event.eventId).toBe(EVENT_ID)
-    expect(event.body.charCodeAt(0)).toBe(0xfeff)
-    expect(event.bodyBytes).toBe(body.length)
+    expect(event.body.equals(body)).toBe(true)
   })
 })

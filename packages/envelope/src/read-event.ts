@@ -32,7 +32,7 @@ const TIME_KEYS: Readonly<Record<EventFormat, readonly string[]>> = {
  * @internal Reads every stored field from a parsed body (DESIGN sections 3 and 4).
  *
  * @param body the parsed body
- * @param text the body text exactly as received, stored as is
+ * @param text the body as text, for the digits of a long numeric id
  * @param nulEscaped whether the text holds a JSON `\u0000` escape
  */
 export function readEvent(
@@ -83,8 +83,7 @@ export function readEvent(
     sourceApp: readSourceApp(body, cloudEvent),
     format,
     flags: flagsOf(repairs),
-    body: text,
-    bodyBytes: message.body.length,
+    body: message.body,
     amqp: summariseAmqp(message),
     facts: readFacts(payload, agentContext, actor, agentName),
   }

@@ -39,7 +39,7 @@ function rowFor(message: IncomingMessage, position: StoredEventRow['position'] =
     correlation_id: event.correlationId,
     format: event.format,
     flags: event.flags,
-    body: event.body,
+    body: event.body.toString('utf8'),
   }
   return row
 }

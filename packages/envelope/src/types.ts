@@ -83,10 +83,12 @@ export interface DecodedEvent {
   sourceApp: string | null
   format: EventFormat
   flags: RepairFlag[]
-  /** The body exactly as received (valid UTF-8 JSON text). */
-  body: string
-  /** Size of the body in bytes, for in-flight accounting. */
-  bodyBytes: number
+  /**
+   * The body exactly as received: bytes that are valid UTF-8 JSON text. Kept as the message's
+   * bytes rather than a string so that the ingest sends them to Postgres without re-encoding
+   * or escaping them, and holds no large string per event while a batch is in flight.
+   */
+  body: Buffer
   amqp: AmqpSummary
   facts: ProjectionFacts
 }

@@ -3,14 +3,8 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '@historian/db'
 import type { DecodedEvent } from '@historian/envelope'
 
+import { encodeTextArray } from './binary-text-array.js'
 import { EVENTS_CHANNEL } from './channel.js'
-
-/**
- * Any fixed number works. Every batch transaction takes this lock before it inserts, so rows
- * get their positions and commit in one order: a reader that has seen position N can never
- * later find a row below N commit (DESIGN section 5).
- */
-export const APPEND_LOCK_KEY = 7_203_114_002
 
 /** An event that this batch inserted, with the position it got. */
 export type AppendedEvent = DecodedEvent & { position: string }
@@ -19,9 +13,10 @@ export type AppendedEvent = DecodedEvent & { position: string }
  * Inserts a batch of decoded events in one statement and returns the ones that were new, in
  * position order; events already stored (redeliveries, copies) are skipped by the unique key.
  *
- * The rows travel as one array per column through `unnest`, so the statement text and its
- * parameter count stay the same whatever the batch size (one plan, no parameter limit), and
- * each body is sent once, as text.
+ * The rows travel as one `text[]` per column through `unnest`, so the statement text and its
+ * parameter count stay the same whatever the batch size (one plan, no parameter limit). Each
+ * array goes in Postgres's binary format (see `encodeTextArray`): the bodies' bytes are copied
+ * from the messages once and never escaped; each row's values are cast to their column types.
  */
 export async function appendEvents(
   trx: Transaction<Database>,
@@ -30,26 +25,26 @@ export async function appendEvents(
   if (events.length === 0) return []
 
   const columns = toColumns(events)
-  // The lock is taken inside the statement, so Postgres parses this batch's parameters while
-  // another batch still holds it; only assigning positions and committing are serialised.
+  // The reservation runs before any row takes a position: it announces this transaction to
+  // readers as holding positions from one it draws itself (migration 0007). Writers do not
+  // wait for each other; readers stop below a transaction that has not finished.
   const result = await sql<{ position: string; event_id: string }>`
-    WITH append_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}))
+    WITH reservation AS MATERIALIZED (SELECT historian_reserve_positions())
     INSERT INTO events (
       event_id, event_type, routing_key, exchange, occurred_at, received_at, parent_ids,
       correlation_id, workflow_id, session_id, agent_name, source_app, format, flags, body, amqp
     )
     SELECT
-      r.event_id, r.event_type, r.routing_key, r.exchange, r.occurred_at, r.received_at,
-      r.parent_ids::uuid[], r.correlation_id, r.workflow_id, r.session_id, r.agent_name,
-      r.source_app, r.format, r.flags::text[], r.body, r.amqp::jsonb
-    FROM append_lock, unnest(
-      ${columns.eventId}::uuid[], ${columns.eventType}::text[], ${columns.routingKey}::text[],
-      ${columns.exchange}::text[], ${columns.occurredAt}::timestamptz[],
-      ${columns.receivedAt}::timestamptz[], ${columns.parentIds}::text[],
-      ${columns.correlationId}::text[], ${columns.workflowId}::text[],
-      ${columns.sessionId}::text[], ${columns.agentName}::text[], ${columns.sourceApp}::text[],
-      ${columns.format}::text[], ${columns.flags}::text[], ${columns.body}::text[],
-      ${columns.amqp}::text[]
+      r.event_id::uuid, r.event_type, r.routing_key, r.exchange, r.occurred_at::timestamptz,
+      r.received_at::timestamptz, r.parent_ids::uuid[], r.correlation_id, r.workflow_id,
+      r.session_id, r.agent_name, r.source_app, r.format, r.flags::text[], r.body, r.amqp::jsonb
+    FROM reservation, unnest(
+      ${columns.eventId}::text[], ${columns.eventType}::text[], ${columns.routingKey}::text[],
+      ${columns.exchange}::text[], ${columns.occurredAt}::text[], ${columns.receivedAt}::text[],
+      ${columns.parentIds}::text[], ${columns.correlationId}::text[],
+      ${columns.workflowId}::text[], ${columns.sessionId}::text[], ${columns.agentName}::text[],
+      ${columns.sourceApp}::text[], ${columns.format}::text[], ${columns.flags}::text[],
+      ${columns.body}::text[], ${columns.amqp}::text[]
     ) WITH ORDINALITY AS r(
       event_id, event_type, routing_key, exchange, occurred_at, received_at, parent_ids,
       correlation_id, workflow_id, session_id, agent_name, source_app, format, flags, body, amqp,
@@ -77,23 +72,26 @@ export async function notifyAppended(
 }
 
 function toColumns(events: readonly DecodedEvent[]) {
+  const column = (value: (event: DecodedEvent) => string | Buffer | null) =>
+    encodeTextArray(events.map(value))
+
   return {
-    eventId: events.map((e) => e.eventId),
-    eventType: events.map((e) => e.eventType),
-    routingKey: events.map((e) => e.routingKey),
-    exchange: events.map((e) => e.exchange),
-    occurredAt: events.map((e) => e.occurredAt),
-    receivedAt: events.map((e) => e.receivedAt.toISOString()),
-    parentIds: events.map((e) => toArrayLiteral(e.parentIds)),
-    correlationId: events.map((e) => e.correlationId),
-    workflowId: events.map((e) => e.workflowId),
-    sessionId: events.map((e) => e.sessionId),
-    agentName: events.map((e) => e.agentName),
-    sourceApp: events.map((e) => e.sourceApp),
-    format: events.map((e) => e.format),
-    flags: events.map((e) => toArrayLiteral(e.flags)),
-    body: events.map((e) => e.body),
-    amqp: events.map((e) => JSON.stringify(e.amqp)),
+    eventId: column((e) => e.eventId),
+    eventType: column((e) => e.eventType),
+    routingKey: column((e) => e.routingKey),
+    exchange: column((e) => e.exchange),
+    occurredAt: column((e) => e.occurredAt),
+    receivedAt: column((e) => e.receivedAt.toISOString()),
+    parentIds: column((e) => toArrayLiteral(e.parentIds)),
+    correlationId: column((e) => e.correlationId),
+    workflowId: column((e) => e.workflowId),
+    sessionId: column((e) => e.sessionId),
+    agentName: column((e) => e.agentName),
+    sourceApp: column((e) => e.sourceApp),
+    format: column((e) => e.format),
+    flags: column((e) => toArrayLiteral(e.flags)),
+    body: column((e) => e.body),
+    amqp: column((e) => JSON.stringify(e.amqp)),
   }
 }
 

@@ -1,5 +1,4 @@
 export {
-  APPEND_LOCK_KEY,
   appendEvents,
   notifyAppended,
   type AppendedEvent,
@@ -63,7 +62,7 @@ export {
 } from './events/list-descendants.js'
 export { listEvents } from './events/list-events.js'
 export { resolveEventTypes } from './events/resolve-event-types.js'
-export { latestPosition } from './stream/latest-position.js'
+export { safePosition } from './stream/safe-position.js'
 export {
   readStreamPage,
   type StreamEventRow,

@@ -1,7 +1,7 @@
 import type { Database } from '@historian/db'
 import {
-  latestPosition,
   readStreamPage,
+  safePosition,
   type StreamEventRow,
   type StreamPageRequest,
 } from '@historian/queries'
@@ -66,7 +66,7 @@ export class EventFeed {
   async start(): Promise<void> {
     while (!this.#closed && this.#position === null) {
       try {
-        this.#position = await this.#timed(latestPosition(this.#db))
+        this.#position = await this.#timed(safePosition(this.#db))
       } catch (err) {
         this.#options.logger.warn({ err }, 'cannot read the live head yet; retrying')
         await sleep(this.#retryDelay())
@@ -134,21 +134,29 @@ export class EventFeed {
 
     if (fanout.size === 0 && (await this.#skipWhileAlone())) return
 
+    // Ingest transactions commit in any order: read only up to where nothing can commit later.
+    const upTo = await this.#timed(safePosition(this.#db))
     for (;;) {
       const { events, complete } = await this.#timed(
-        readStreamPage(this.#db, { after: this.#position as bigint, ...page }),
+        readStreamPage(this.#db, { after: this.#position as bigint, upTo, ...page }),
       )
-      if (events.length === 0 || this.#closed) return
+      if (this.#closed) return
 
-      const sent = fanout.deliver(events)
-      this.#position = BigInt((events.at(-1) as StreamEventRow).position)
-      metrics.framesSent.inc({ type: 'event' }, sent)
+      if (events.length > 0) {
+        const sent = fanout.deliver(events)
+        this.#position = BigInt((events.at(-1) as StreamEventRow).position)
+        metrics.framesSent.inc({ type: 'event' }, sent)
 
-      if (rangAt !== null && sent > 0) {
-        const seconds = (performance.now() - rangAt) / 1000
-        for (let i = 0; i < events.length; i++) metrics.commitToFrameSeconds.observe(seconds)
+        if (rangAt !== null && sent > 0) {
+          const seconds = (performance.now() - rangAt) / 1000
+          for (let i = 0; i < events.length; i++) metrics.commitToFrameSeconds.observe(seconds)
+        }
       }
-      if (complete) return
+      if (complete) {
+        // Positions without a row (duplicates, reservations) are passed all the same.
+        if (upTo > (this.#position as bigint)) this.#position = upTo
+        return
+      }
     }
   }
 
@@ -158,7 +166,7 @@ export class EventFeed {
    * starts from the old position and needs the events in between).
    */
   async #skipWhileAlone(): Promise<boolean> {
-    const head = await this.#timed(latestPosition(this.#db))
+    const head = await this.#timed(safePosition(this.#db))
     if (this.#options.fanout.size > 0) return false
 
     if (head > (this.#position as bigint)) this.#position = head

@@ -1,5 +1,5 @@
 import type { Database } from '@historian/db'
-import { latestPosition, readStreamPage, type StreamPageRequest } from '@historian/queries'
+import { readStreamPage, safePosition, type StreamPageRequest } from '@historian/queries'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 
@@ -39,14 +39,17 @@ export async function replayThenGoLive(
   // read only when the cursor is past the feed, and it is never below an event any replica
   // sent, so a client resuming from a faster replica gets no duplicate.
   if (session.cursor > (feed.position as bigint)) {
-    const head = await latestPosition(db)
+    const head = await safePosition(db)
     if (session.cursor > head) session.rewindTo(head)
   }
 
   while (session.isOpen) {
+    // Never past the feed: it only ever reaches safe positions, so a row that commits later
+    // below it cannot exist, and the live frames carry on from exactly where this stops.
     const target = feed.position as bigint
     const { events, complete } = await readStreamPage(db, {
       after: session.cursor,
+      upTo: target,
       filter: session.filter,
       ...page,
     })

@@ -62,9 +62,10 @@ const NO_FACTS: ProjectionFacts = {
  */
 export function toProjectedEvent(row: StoredEvent): ProjectedEvent {
   const receivedAt = new Date(formatTimestamp(row.received_at))
+  const body = Buffer.from(row.body, 'utf8')
   const decoded = decode(
     {
-      body: Buffer.from(row.body, 'utf8'),
+      body,
       routingKey: row.routing_key,
       exchange: row.exchange,
       redelivered: false,
@@ -88,8 +89,7 @@ export function toProjectedEvent(row: StoredEvent): ProjectedEvent {
     sourceApp: row.source_app,
     format: row.format as EventFormat,
     flags: row.flags as RepairFlag[],
-    body: row.body,
-    bodyBytes: Buffer.byteLength(row.body, 'utf8'),
+    body,
     amqp: row.amqp as AmqpSummary,
     facts: decoded.ok ? decoded.event.facts : NO_FACTS,
     position: row.position,

@@ -7,6 +7,7 @@ import { toProjectedEvent } from './project-stored-event.js'
 import { readStoredEvents, type ReplayBatchLimits } from './read-stored-events.js'
 import { PROJECTIONS } from './rules.js'
 import { storedColumns } from './upsert-statement.js'
+import { safePosition } from '../stream/safe-position.js'
 
 /** Events read and projected per replay batch. */
 export const DEFAULT_REBUILD_BATCH_EVENTS = 2000
@@ -73,9 +74,10 @@ export class RebuildAlreadyRunningError extends Error {
  *    on, the ingest's projection step waits), replays the events committed meanwhile, and
  *    replaces the live rows with the shadow's. Readers see the old rows until the commit.
  *
- * The catch-up relies on positions becoming visible in order (DESIGN section 5): under the
- * lock, every committed event has a position up to the last one read, and every event still
- * uncommitted belongs to an ingest transaction that projects it after the swap.
+ * The replay reads only up to `safePosition`, so every event at or below the last one it read
+ * has been replayed. Under the lock, the catch-up reads every event committed after that; an
+ * event not yet committed belongs to an ingest transaction that projects it after the swap,
+ * since its projection step waits for the lock.
  *
  * @example
  * await rebuildProjections(db, { onProgress: (p) => console.log(p.phase, p.eventsReplayed) })
@@ -114,7 +116,11 @@ export async function rebuildProjections(
       const replay = async (on: Kysely<Database>, from: string, phase: 'replay' | 'catch-up') => {
         let position = from
         for (;;) {
-          const batch = await readStoredEvents(on, position, limits)
+          // Without the lock, ingest transactions may still commit below the newest rows: read
+          // only up to where none can. Under the lock, every event that is not yet visible
+          // belongs to a transaction that projects it after the swap, so read all there is.
+          const upTo = phase === 'replay' ? String(await safePosition(on)) : undefined
+          const batch = await readStoredEvents(on, position, limits, upTo)
           const last = batch.at(-1)
           if (!last) return position
 

@@ -5,6 +5,9 @@ import { appendTestEvents } from '../../../../test/support/stream-events.js'
 import { parseEventTypePattern } from '../event-type-pattern.js'
 import { readStreamPage } from './read-stream-page.js'
 
+const ALL = 2n ** 62n
+const ALL_OF_IT = { after: 0n, upTo: ALL, maxBytes: 1 << 20 }
+
 describe('readStreamPage', () => {
   let database: TestDatabase
   let positions: number[]
@@ -24,7 +27,7 @@ describe('readStreamPage', () => {
   })
 
   it('reads in position order after a position and says when nothing is left', async () => {
-    const page = await readStreamPage(database.db, { after: 0n, limit: 10, maxBytes: 1 << 20 })
+    const page = await readStreamPage(database.db, { ...ALL_OF_IT, limit: 10 })
 
     expect(page.events.map((event) => Number(event.position))).toEqual(positions)
     expect(page.complete).toBe(true)
@@ -32,7 +35,7 @@ describe('readStreamPage', () => {
   })
 
   it('is not complete when the row limit cut it', async () => {
-    const page = await readStreamPage(database.db, { after: 0n, limit: 4, maxBytes: 1 << 20 })
+    const page = await readStreamPage(database.db, { ...ALL_OF_IT, limit: 4 })
 
     expect(page.events).toHaveLength(4)
     expect(page.complete).toBe(false)
@@ -44,9 +47,10 @@ describe('readStreamPage', () => {
     )
     const [first, second] = sizes.rows.map((row) => row.bytes) as [number, number]
 
-    const tiny = await readStreamPage(database.db, { after: 0n, limit: 10, maxBytes: 1 })
+    const tiny = await readStreamPage(database.db, { after: 0n, upTo: ALL, limit: 10, maxBytes: 1 })
     const two = await readStreamPage(database.db, {
       after: 0n,
+      upTo: ALL,
       limit: 10,
       maxBytes: first + second,
     })
@@ -57,9 +61,19 @@ describe('readStreamPage', () => {
     expect(two.complete).toBe(false)
   })
 
+  it('reads nothing above upTo and is complete there', async () => {
+    const upTo = BigInt(positions[1] as number)
+
+    const page = await readStreamPage(database.db, { after: 0n, upTo, limit: 10, maxBytes: 1e6 })
+
+    expect(page.events.map((event) => Number(event.position))).toEqual(positions.slice(0, 2))
+    expect(page.complete).toBe(true)
+  })
+
   it('applies the filter in SQL, patterns included', async () => {
     const page = await readStreamPage(database.db, {
       after: BigInt(positions[1] as number),
+      upTo: ALL,
       limit: 10,
       maxBytes: 1 << 20,
       filter: { eventType: parseEventTypePattern('a.*'), workflowId: 'wf-1' },

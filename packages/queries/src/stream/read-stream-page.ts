@@ -15,6 +15,8 @@ export type StreamEventRow = StoredEventRow & {
 export interface StreamPageRequest {
   /** Only events with a greater position. */
   after: bigint
+  /** And none above this one: a `safePosition`, so that no later commit lands behind. */
+  upTo: bigint
   limit: number
   /** Stop once the bodies add up to this many bytes; the first event always fits. */
   maxBytes: number
@@ -23,14 +25,15 @@ export interface StreamPageRequest {
 
 export interface StreamPage {
   events: StreamEventRow[]
-  /** True when nothing after the page matched when it was read. */
+  /** True when nothing after the page, up to `upTo`, matched when it was read. */
   complete: boolean
 }
 
 /**
- * The events after a position, in position order, that pass the filter. The page is cut where
- * the bodies pass `maxBytes`, in SQL, so a run of large events never all sits in memory at once;
- * `octet_length` reads a body's size from its TOAST header without reading the body.
+ * The events after a position and up to a bound, in position order, that pass the filter. The
+ * page is cut where the bodies pass `maxBytes`, in SQL, so a run of large events never all sits
+ * in memory at once; `octet_length` reads a body's size from its TOAST header without reading
+ * the body.
  */
 export async function readStreamPage(
   db: Kysely<Database>,
@@ -59,6 +62,7 @@ export async function readStreamPage(
       sql<string>`sum(octet_length(body)) OVER (ORDER BY position)`.as('running_bytes'),
     ])
     .where('position', '>', request.after.toString())
+    .where('position', '<=', request.upTo.toString())
     .where((eb) => {
       const conditions: Expression<SqlBool>[] = []
       const equal = (column: FilterColumn, value: string | undefined) => {

@@ -1,0 +1,2 @@
+DROP FUNCTION historian_safe_position();
+DROP FUNCTION historian_reserve_positions();
