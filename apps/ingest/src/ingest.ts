@@ -17,8 +17,9 @@ import type { BatchWriter } from './persist/batch-writer.js'
 const QUEUE_SAMPLE_INTERVAL_MS = 5000
 
 /**
- * Two batches in flight: while one holds the append lock and commits, the next is already
- * decoded, sent and parsed by Postgres, so neither the database nor this process waits idle.
+ * Two batches in flight: while one is written and committed, the next is already decoded and
+ * sent, so neither the database nor this process waits idle. Three measured no faster (16,100
+ * events/s on average over four `bench:ingest` runs, as with two) and hold more memory.
  */
 const BATCHES_IN_FLIGHT = 2
 
