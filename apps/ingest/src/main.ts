@@ -11,8 +11,13 @@ const config = loadConfigOrExit()
 const logger = createLogger(config, 'historian-ingest')
 const log = logger.child({ component: 'ingest.main' })
 
-// Two batches in flight, each in its own transaction.
-const pool = createPool(config.DATABASE_URL, { max: 2, applicationName: 'historian-ingest' })
+// Two batches in flight, each in its own transaction. A batch is never idle in its transaction
+// for long; one that is has a frozen writer behind it, holding back every reader (migration 0007).
+const pool = createPool(config.DATABASE_URL, {
+  max: 2,
+  applicationName: 'historian-ingest',
+  idleInTransactionTimeoutMs: 10_000,
+})
 pool.on('error', (err) => log.warn({ err }, 'idle database connection lost'))
 
 const metrics = createIngestMetrics()

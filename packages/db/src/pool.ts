@@ -19,6 +19,12 @@ export interface PoolOptions {
   applicationName?: string
   /** Milliseconds to wait for a connection before failing, so a dead database is noticed. */
   connectionTimeoutMillis?: number
+  /**
+   * Milliseconds after which Postgres ends a session that sits idle inside a transaction. A
+   * writer that freezes mid-batch would otherwise hold its position reservation, and with it
+   * every reader, until its TCP connection times out (hours).
+   */
+  idleInTransactionTimeoutMs?: number
 }
 
 /** A pg pool whose sessions run in UTC and whose timestamps keep every microsecond. */
@@ -28,7 +34,8 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'historian',
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
-    options: '-c TimeZone=UTC',
+    options: sessionOptions(options),
+    keepAlive: true,
     types,
   })
 
@@ -40,6 +47,13 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   // opens a new connection. Callers add their own listener to log it.
   pool.on('error', () => undefined)
   return pool
+}
+
+function sessionOptions(options: PoolOptions): string {
+  const idle = options.idleInTransactionTimeoutMs
+  return idle === undefined
+    ? '-c TimeZone=UTC'
+    : `-c TimeZone=UTC -c idle_in_transaction_session_timeout=${Math.round(idle)}`
 }
 
 /** A single client with the same settings as `createPool`, for LISTEN and admin work. */

@@ -36,7 +36,8 @@ export interface EventFeedOptions {
 /**
  * The one reader of new events in this process. Each doorbell asks for a read of everything
  * after the last position fanned out; doorbells that ring during a read coalesce into one more
- * read. Reading `position > last` misses nothing because ingest commits positions in order.
+ * read. It reads after the last position and only up to `safePosition`, so a row that an ingest
+ * transaction commits later, below rows already committed, is never passed.
  */
 export class EventFeed {
   readonly #options: EventFeedOptions

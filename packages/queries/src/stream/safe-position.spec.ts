@@ -1,6 +1,8 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { createPool } from '@historian/db'
+
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js'
 import { appendTestEvents } from '../../../../test/support/stream-events.js'
 import { safePosition } from './safe-position.js'
@@ -91,6 +93,25 @@ describe('safePosition with ingest transactions committing out of order', () => 
     await second.query('COMMIT')
 
     expect(await safePosition(database.db)).toBeGreaterThan(BigInt(position!))
+  })
+
+  it('moves on once Postgres ends a writer that froze inside its transaction', async () => {
+    // The ingest's pool sets this to 10 s; a frozen process is a writer that stops talking.
+    const pool = createPool(database.url, { max: 1, idleInTransactionTimeoutMs: 300 })
+    const frozen = await pool.connect()
+    try {
+      await frozen.query('BEGIN')
+      const held = await insertOne(frozen, '00000000-0000-4000-8000-000000000005')
+      expect(await safePosition(database.db)).toBeLessThan(held)
+
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+
+      expect(await safePosition(database.db)).toBeGreaterThanOrEqual(held)
+      await expect(frozen.query('SELECT 1')).rejects.toThrow()
+    } finally {
+      frozen.release(true)
+      await pool.end()
+    }
   })
 
   it('ignores the transactions of another database', async () => {
