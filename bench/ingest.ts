@@ -15,6 +15,7 @@ import { decode } from '@historian/envelope'
 
 import { generateMessages } from '../scripts/lib/generate-events.js'
 import { buildApps } from '../scripts/build.js'
+import { deleteTopology } from '../test/support/delete-topology.js'
 import { startIngest } from '../test/support/processes.js'
 
 /**
@@ -65,11 +66,8 @@ try {
   console.log(`ingest peak resident memory: ${(ingest.peakRssKb / 1024).toFixed(0)} MB ` +
     `(backlog of ${total.toLocaleString()} waiting in the queue at start)`)
 } finally {
-  await channel.deleteQueue(names.queue).catch(() => undefined)
+  await deleteTopology(channel, names)
   await channel.deleteQueue(names.naiveQueue).catch(() => undefined)
-  await channel.deleteQueue(names.dlq).catch(() => undefined)
-  await channel.deleteExchange(names.exchange).catch(() => undefined)
-  await channel.deleteExchange(`${names.dlq}.exchange`).catch(() => undefined)
   await connection.close()
   await dropDatabase(benchUrl)
 }

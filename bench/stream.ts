@@ -10,6 +10,7 @@ import { EVENTS_CHANNEL } from '@historian/queries'
 
 import { buildApps } from '../scripts/build.js'
 import { generateMessages } from '../scripts/lib/generate-events.js'
+import { deleteTopology } from '../test/support/delete-topology.js'
 import { startApi, startIngest, type RunningProcess } from '../test/support/processes.js'
 import type { ClientRecord } from './stream/stream-clients.js'
 
@@ -95,10 +96,7 @@ try {
   }
 } finally {
   await Promise.all(processes.map((running) => running.stop()))
-  await channel.deleteQueue(names.queue).catch(() => undefined)
-  await channel.deleteQueue(names.dlq).catch(() => undefined)
-  await channel.deleteExchange(names.exchange).catch(() => undefined)
-  await channel.deleteExchange(`${names.dlq}.exchange`).catch(() => undefined)
+  await deleteTopology(channel, names)
   await connection.close()
   await dropDatabase(benchUrl)
 }

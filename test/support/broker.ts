@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import amqp from 'amqplib'
 import { inject } from 'vitest'
 
+import { deleteTopology } from './delete-topology.js'
 // Brings in the types of what the global setup provides to `inject`.
 import type {} from './global-setup.js'
 
@@ -42,11 +43,7 @@ export async function createTestTopology(label = 'test'): Promise<TestTopology> 
     connection,
     channel,
     cleanup: async () => {
-      await channel.deleteQueue(queue).catch(() => undefined)
-      await channel.deleteQueue(dlq).catch(() => undefined)
-      await channel.deleteExchange(exchange).catch(() => undefined)
-      // The ingest's own exchange for dead-letter copies (see apps/ingest topology).
-      await channel.deleteExchange(`${dlq}.exchange`).catch(() => undefined)
+      await deleteTopology(channel, { exchange, queue, dlq })
       await connection.close().catch(() => undefined)
     },
   }

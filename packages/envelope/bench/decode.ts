@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 import { decode, renderEventJson, type IncomingMessage } from '../src/index.js'
+import { DEFAULT_LIMITS, storedRowOf } from '../src/spec-support.js'
 
 const BODY_BYTES = 2048
 const ROUNDS = 30
@@ -29,28 +30,14 @@ const message: IncomingMessage = {
   redelivered: false,
   receivedAt: new Date(),
 }
-const defaults = { maxMessageBytes: 16 * 1024 * 1024, maxJsonDepth: 4096 }
-const shallow = { maxMessageBytes: 16 * 1024 * 1024, maxJsonDepth: 64 }
+const shallow = { ...DEFAULT_LIMITS, maxJsonDepth: 64 }
 
-const decoded = decode(message, defaults)
+const decoded = decode(message, DEFAULT_LIMITS)
 if (!decoded.ok) throw new Error(decoded.detail)
-const event = decoded.event
-const row = {
-  position: '1000000',
-  event_id: event.eventId,
-  event_type: event.eventType,
-  routing_key: event.routingKey,
-  occurred_at: event.occurredAt,
-  received_at: event.receivedAt,
-  parent_ids: event.parentIds,
-  correlation_id: event.correlationId,
-  format: event.format,
-  flags: event.flags,
-  body: event.body.toString('utf8'),
-}
+const row = storedRowOf(decoded.event, '1000000')
 
 const cases: Record<string, () => unknown> = {
-  'decode (depth limit 4096)': () => decode(message, defaults),
+  'decode (depth limit 4096)': () => decode(message, DEFAULT_LIMITS),
   'decode (depth scan, limit 64)': () => decode(message, shallow),
   'JSON.parse alone': () => JSON.parse(text),
   renderEventJson: () => renderEventJson(row),

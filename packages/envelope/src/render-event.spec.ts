@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 
 import { decode } from './decode.js'
 import { renderEventJson } from './render-event.js'
-import { DEFAULT_LIMITS, fixtureMessage, incoming, readManifest } from './spec-support.js'
+import {
+  DEFAULT_LIMITS,
+  fixtureMessage,
+  incoming,
+  readManifest,
+  storedRowOf,
+} from './spec-support.js'
 import type { IncomingMessage, StoredEventRow } from './types.js'
 
 const V1_FIELDS = [
@@ -26,22 +32,7 @@ const V1_FIELDS = [
 function rowFor(message: IncomingMessage, position: StoredEventRow['position'] = '7') {
   const result = decode(message, DEFAULT_LIMITS)
   if (!result.ok) throw new Error(result.detail)
-  const event = result.event
-
-  const row: StoredEventRow = {
-    position,
-    event_id: event.eventId,
-    event_type: event.eventType,
-    routing_key: event.routingKey,
-    occurred_at: event.occurredAt,
-    received_at: event.receivedAt,
-    parent_ids: event.parentIds,
-    correlation_id: event.correlationId,
-    format: event.format,
-    flags: event.flags,
-    body: event.body.toString('utf8'),
-  }
-  return row
+  return storedRowOf(result.event, position)
 }
 
 function rendered(body: string | object, routingKey = 'test.event'): Record<string, unknown> {

@@ -1,8 +1,11 @@
-/** @module @internal Helpers shared by this package's spec files; not exported by the package. */
+/**
+ * @module @internal Helpers shared by this package's spec files and benchmarks; not exported by
+ * the package.
+ */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-import type { DecodeLimits, IncomingMessage } from './types.js'
+import type { DecodedEvent, DecodeLimits, IncomingMessage, StoredEventRow } from './types.js'
 
 /** The limits of DESIGN section 8's defaults. */
 export const DEFAULT_LIMITS: DecodeLimits = {
@@ -29,6 +32,26 @@ export function incoming(
     redelivered: false,
     receivedAt: RECEIVED_AT,
     ...overrides,
+  }
+}
+
+/** The row the ingest writes for a decoded event, as Postgres reads it back. */
+export function storedRowOf(
+  event: DecodedEvent,
+  position: StoredEventRow['position'],
+): StoredEventRow {
+  return {
+    position,
+    event_id: event.eventId,
+    event_type: event.eventType,
+    routing_key: event.routingKey,
+    occurred_at: event.occurredAt,
+    received_at: event.receivedAt,
+    parent_ids: event.parentIds,
+    correlation_id: event.correlationId,
+    format: event.format,
+    flags: event.flags,
+    body: event.body.toString('utf8'),
   }
 }
 

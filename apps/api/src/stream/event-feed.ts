@@ -143,21 +143,24 @@ export class EventFeed {
       )
       if (this.#closed) return
 
-      if (events.length > 0) {
-        const sent = fanout.deliver(events)
-        this.#position = BigInt((events.at(-1) as StreamEventRow).position)
-        metrics.framesSent.inc({ type: 'event' }, sent)
-
-        if (rangAt !== null && sent > 0) {
-          const seconds = (performance.now() - rangAt) / 1000
-          for (let i = 0; i < events.length; i++) metrics.commitToFrameSeconds.observe(seconds)
-        }
-      }
+      if (events.length > 0) this.#deliver(events, rangAt)
       if (complete) {
         // Positions without a row (duplicates, reservations) are passed all the same.
         if (upTo > (this.#position as bigint)) this.#position = upTo
         return
       }
+    }
+  }
+
+  #deliver(events: readonly StreamEventRow[], rangAt: number | null): void {
+    const { fanout, metrics } = this.#options
+    const sent = fanout.deliver(events)
+    this.#position = BigInt((events.at(-1) as StreamEventRow).position)
+    metrics.framesSent.inc({ type: 'event' }, sent)
+
+    if (rangAt !== null && sent > 0) {
+      const seconds = (performance.now() - rangAt) / 1000
+      for (let i = 0; i < events.length; i++) metrics.commitToFrameSeconds.observe(seconds)
     }
   }
 

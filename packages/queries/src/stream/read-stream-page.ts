@@ -3,6 +3,7 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely'
 import type { Database } from '@historian/db'
 import type { StoredEventRow } from '@historian/envelope'
 
+import { EVENT_ROW_COLUMNS } from '../events/event-row.js'
 import type { StreamFilter } from './stream-filter.js'
 
 /** A stored event as the stream reads it: what the v1 view needs, plus the filtered columns. */
@@ -44,20 +45,9 @@ export async function readStreamPage(
   const inner = db
     .selectFrom('events')
     .select([
-      'position',
-      'event_id',
-      'event_type',
-      'routing_key',
-      'occurred_at',
-      'received_at',
-      // pg has no parser for uuid[]; as text[] it arrives as a string array.
-      sql<string[]>`parent_ids::text[]`.as('parent_ids'),
-      'correlation_id',
+      ...EVENT_ROW_COLUMNS,
       'workflow_id',
       'session_id',
-      'format',
-      'flags',
-      'body',
       sql<number>`octet_length(body)`.as('body_bytes'),
       sql<string>`sum(octet_length(body)) OVER (ORDER BY position)`.as('running_bytes'),
     ])
